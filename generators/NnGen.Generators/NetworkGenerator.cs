@@ -1,0 +1,75 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using NnGen.Generators.Model;
+
+namespace NnGen.Generators;
+
+/// <summary>
+/// The incremental generator: [Sequential] classes -> <see cref="Parser"/> -> <see cref="NetworkSpec"/> ->
+/// <see cref="Emitter"/> -> <c>Namespace.Type.g.cs</c>. Diagnostics and source go down separate branches so
+/// that a changed diagnostic location never re-emits source, and equal specs never re-emit at all.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class NetworkGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps, asserted by the incrementality tests.</summary>
+    public static class Steps
+    {
+        public const string Parse = "NnGen.Parse";
+        public const string Diagnostics = "NnGen.Diagnostics";
+        public const string Spec = "NnGen.Spec";
+    }
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<ParseResult> results = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                Parser.SequentialAttribute,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                static (ctx, ct) => SafeParse(ctx, ct))
+            .WithTrackingName(Steps.Parse);
+
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = results
+            .Select(static (r, _) => r.Diagnostics)
+            .WithTrackingName(Steps.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (DiagnosticInfo d in list) spc.ReportDiagnostic(d.ToDiagnostic());
+        });
+
+        IncrementalValuesProvider<NetworkSpec> specs = results
+            .Where(static r => r.Spec is not null)
+            .Select(static (r, _) => r.Spec!)
+            .WithTrackingName(Steps.Spec);
+        context.RegisterSourceOutput(specs, static (spc, spec) =>
+        {
+            string source;
+            try
+            {
+                source = Emitter.Emit(spec);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratorFailure, null, spec.TypeName, $"{e.GetType().Name}: {e.Message}"));
+                return;
+            }
+            spc.AddSource(spec.FullName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
+        });
+    }
+
+    private static ParseResult SafeParse(GeneratorAttributeSyntaxContext ctx, System.Threading.CancellationToken ct)
+    {
+        try
+        {
+            return Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var info = DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailure, ctx.TargetNode.GetLocation(), ctx.TargetSymbol.Name, $"{e.GetType().Name}: {e.Message}");
+            return new ParseResult(null, new[] { info }.ToEquatableArray());
+        }
+    }
+}

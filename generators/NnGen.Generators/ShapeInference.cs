@@ -1,0 +1,36 @@
+using System.Collections.Generic;
+using NnGen.Generators.Model;
+
+namespace NnGen.Generators;
+
+/// <summary>A layer with its inferred sizes and where its parameters live in the network's parameter block.</summary>
+internal sealed record LayerShape(int Index, LayerSpec Layer, int Inputs, int Outputs, int Parameters, int KernelOffset, int BiasOffset);
+
+/// <summary>
+/// Sizes from a spec: each layer's inputs and outputs, parameter counts and offsets. Pure, and the one place
+/// the generator and the analyzers get shapes from, so the build and the IDE never disagree.
+/// </summary>
+internal static class ShapeInference
+{
+    public static EquatableArray<LayerShape> Infer(NetworkSpec spec)
+    {
+        var shapes = new List<LayerShape>();
+        int inputs = spec.Input, offset = 0;
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            LayerSpec layer = spec.Layers[i];
+            int kernel = inputs * layer.Units;
+            shapes.Add(new LayerShape(i + 1, layer, inputs, layer.Units, kernel + layer.Units, offset, offset + kernel));
+            offset += kernel + layer.Units;
+            inputs = layer.Units;
+        }
+        return shapes.ToEquatableArray();
+    }
+
+    public static int ParameterCount(EquatableArray<LayerShape> shapes)
+    {
+        int total = 0;
+        foreach (LayerShape s in shapes) total += s.Parameters;
+        return total;
+    }
+}

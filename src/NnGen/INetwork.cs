@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using NnGen.Optimizers;
+
+namespace NnGen;
+
+/// <summary>
+/// What the training loop, metrics and serialisation need from a network. The source generator
+/// implements it on every <c>[Sequential]</c> class, specialised to the declared sizes; the
+/// Keras-like API (<c>Fit</c>, <c>Evaluate</c>, <c>Summary</c>, <c>Save</c>, ...) is written once
+/// against it in <see cref="NetworkExtensions"/>.
+/// </summary>
+/// <remarks>An instance owns its buffers and is not thread-safe: use one instance per thread.</remarks>
+public interface INetwork
+{
+    /// <summary>Model name (Keras style, default <c>sequential</c>).</summary>
+    string Name { get; }
+
+    /// <summary>Input features per sample.</summary>
+    int InputSize { get; }
+
+    /// <summary>Output units per sample.</summary>
+    int OutputSize { get; }
+
+    /// <summary>Floats per target: <see cref="OutputSize"/>, or 1 (the class index) for sparse categorical cross-entropy.</summary>
+    int TargetSize { get; }
+
+    /// <summary>The loss the network is trained with.</summary>
+    Loss Loss { get; }
+
+    /// <summary>The layers, first to last, for <c>Summary()</c>.</summary>
+    IReadOnlyList<LayerInfo> Layers { get; }
+
+    /// <summary>
+    /// Canonical description of the architecture, e.g. <c>Input(784) > Dense(256, Relu) > Dense(10, Softmax)</c>.
+    /// Recorded in weights files so that weights never load into a different network.
+    /// </summary>
+    string Architecture { get; }
+
+    /// <summary>All trainable parameters in one contiguous block (layer by layer: kernel (in, out) row-major, then bias).</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>Gradient of the last batch's loss for each parameter, same layout as <see cref="Parameters"/>.</summary>
+    Span<float> Gradients { get; }
+
+    /// <summary>The optimizer applied by <c>Fit</c> after each batch. Replaceable, e.g. to change the learning rate.</summary>
+    IOptimizer Optimizer { get; set; }
+
+    /// <summary>
+    /// Training-mode forward pass, loss and backward pass over one batch: fills <see cref="Gradients"/>
+    /// and returns the batch's mean loss. Does not update the weights.
+    /// </summary>
+    /// <param name="inputs">rows * InputSize floats.</param>
+    /// <param name="targets">rows * TargetSize floats.</param>
+    /// <param name="correct">Sum over the batch of each sample's accuracy (1 or 0 per sample for a classifier; Keras's accuracy metric for the loss).</param>
+    float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, out float correct);
+
+    /// <summary>Inference-mode forward pass and loss over one batch; returns the mean loss.</summary>
+    float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, out float correct);
+
+    /// <summary>Inference: rows * InputSize floats in, rows * OutputSize floats out. Any number of rows.</summary>
+    void Predict(ReadOnlySpan<float> inputs, Span<float> outputs);
+}
+
+/// <summary>One row of <c>Summary()</c>.</summary>
+/// <param name="Name">Layer name, e.g. <c>dense_1</c>.</param>
+/// <param name="Type">Layer type, e.g. <c>Dense</c>.</param>
+/// <param name="InputUnits">Input features per sample.</param>
+/// <param name="OutputUnits">Output shape per sample: (None, OutputUnits).</param>
+/// <param name="Activation">Activation applied to the output.</param>
+/// <param name="Parameters">Trainable parameter count.</param>
+/// <param name="ParameterOffset">Where the layer's parameters start in <see cref="INetwork.Parameters"/> (kernel, then bias).</param>
+public sealed record LayerInfo(string Name, string Type, int InputUnits, int OutputUnits, Activation Activation, int Parameters, int ParameterOffset);

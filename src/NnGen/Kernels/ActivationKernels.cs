@@ -1,0 +1,74 @@
+using System;
+using System.ComponentModel;
+using System.Numerics.Tensors;
+
+namespace NnGen.Kernels;
+
+/// <summary>
+/// Element-wise activation passes called by generated code for the activations that are not fused
+/// into the matrix-product tiles (ReLU and linear are fused there). <c>y</c> is the layer's output,
+/// <c>dy</c> the gradient of the loss with respect to it, turned into the gradient with respect to
+/// the pre-activation in place.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ActivationKernels
+{
+    /// <summary>y = 1 / (1 + e^-y), in place.</summary>
+    public static void Sigmoid(Span<float> y) => TensorPrimitives.Sigmoid(y, y);
+
+    /// <summary>y = tanh(y), in place.</summary>
+    public static void Tanh(Span<float> y) => TensorPrimitives.Tanh(y, y);
+
+    /// <summary>Row-wise softmax of a (rows, n) block, in place, max-subtracted for stability.</summary>
+    public static void Softmax(Span<float> y, int n)
+    {
+        for (int r = 0; r + n <= y.Length; r += n)
+        {
+            Span<float> row = y.Slice(r, n);
+            float max = TensorPrimitives.Max(row);
+            TensorPrimitives.Subtract(row, max, row);
+            TensorPrimitives.Exp(row, row);
+            TensorPrimitives.Divide(row, TensorPrimitives.Sum(row), row);
+        }
+    }
+
+    /// <summary>dy *= (y &gt; 0).</summary>
+    public static void ReluBackward(Span<float> dy, ReadOnlySpan<float> y)
+    {
+        for (int i = 0; i < dy.Length; i++)
+            if (y[i] <= 0) dy[i] = 0;
+    }
+
+    /// <summary>dy *= y (1 - y).</summary>
+    public static void SigmoidBackward(Span<float> dy, ReadOnlySpan<float> y)
+    {
+        for (int i = 0; i < dy.Length; i++) dy[i] *= y[i] * (1 - y[i]);
+    }
+
+    /// <summary>dy *= 1 - y².</summary>
+    public static void TanhBackward(Span<float> dy, ReadOnlySpan<float> y)
+    {
+        for (int i = 0; i < dy.Length; i++) dy[i] *= 1 - y[i] * y[i];
+    }
+
+    /// <summary>Softmax Jacobian per row: dz = y ⊙ (dy - Σ dy⊙y).</summary>
+    public static void SoftmaxBackward(Span<float> dy, ReadOnlySpan<float> y, int n)
+    {
+        for (int r = 0; r + n <= dy.Length; r += n)
+        {
+            Span<float> d = dy.Slice(r, n);
+            ReadOnlySpan<float> p = y.Slice(r, n);
+            float dot = TensorPrimitives.Dot(d, p);
+            TensorPrimitives.Subtract(d, dot, d);
+            TensorPrimitives.Multiply(d, p, d);
+        }
+    }
+
+    /// <summary>db[j] = Σ_r dz[r, j] for a (rows, n) block (overwrites db).</summary>
+    public static void ColumnSums(Span<float> db, ReadOnlySpan<float> dz, int n)
+    {
+        db.Slice(0, n).Clear();
+        for (int r = 0; r + n <= dz.Length; r += n)
+            TensorPrimitives.Add(db.Slice(0, n), dz.Slice(r, n), db.Slice(0, n));
+    }
+}

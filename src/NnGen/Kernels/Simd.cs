@@ -1,0 +1,47 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NnGen.Kernels;
+
+/// <summary>
+/// Chooses the kernel path once per process. Generated code branches on <see cref="IsEnabled"/>;
+/// since it is a <c>static readonly</c> bool the JIT folds the branch away in optimised code.
+/// </summary>
+/// <remarks>
+/// The portable path is forced with the environment variable <c>NNGEN_DISABLE_SIMD=1</c> or the
+/// AppContext switch <c>NnGen.DisableSimd</c> (runtimeconfig or <c>AppContext.SetSwitch</c> before first use).
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Simd
+{
+    /// <summary>True when the Vector256 + FMA kernels run; false for the portable scalar path.</summary>
+    public static readonly bool IsEnabled =
+        Vector256.IsHardwareAccelerated && !ForcedOff();
+
+    /// <summary>Which path runs, for logs and benchmarks.</summary>
+    public static string Description => IsEnabled
+        ? (Fma.IsSupported ? "Vector256 + FMA" : "Vector256 (no FMA)")
+        : "portable scalar";
+
+    private static bool ForcedOff() =>
+        (AppContext.TryGetSwitch("NnGen.DisableSimd", out bool off) && off) ||
+        Environment.GetEnvironmentVariable("NNGEN_DISABLE_SIMD") is "1" or "true";
+
+    /// <summary><c>a * b + c</c>, fused where the CPU has FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : a * b + c;
+
+    /// <summary>Sum of the 8 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HorizontalSum(Vector256<float> v)
+    {
+        Vector128<float> s = v.GetLower() + v.GetUpper();
+        s += Vector128.Shuffle(s, Vector128.Create(2, 3, 0, 1));
+        s += Vector128.Shuffle(s, Vector128.Create(1, 0, 3, 2));
+        return s.ToScalar();
+    }
+}

@@ -1,0 +1,262 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Numerics.Tensors;
+using System.Text;
+
+namespace NnGen;
+
+/// <summary>The result of <see cref="NetworkExtensions.Evaluate"/>.</summary>
+/// <param name="Loss">Mean loss over the samples.</param>
+/// <param name="Accuracy">Fraction of samples classified correctly.</param>
+public readonly record struct Evaluation(float Loss, float Accuracy);
+
+/// <summary>Thrown when the loss becomes NaN or infinite. The weights keep the values they had before the failing batch.</summary>
+public sealed class TrainingDivergedException(string message, int epoch, int batch, float loss) : Exception(message)
+{
+    /// <summary>1-based epoch in which the loss stopped being finite.</summary>
+    public int Epoch { get; } = epoch;
+    /// <summary>1-based batch within the epoch.</summary>
+    public int Batch { get; } = batch;
+    /// <summary>The loss value (NaN or infinity).</summary>
+    public float Loss { get; } = loss;
+}
+
+/// <summary>The Keras-like training API, written once for every generated network.</summary>
+public static class NetworkExtensions
+{
+    /// <summary>
+    /// Trains the network, like Keras's <c>model.fit</c>. With <paramref name="validationSplit"/> the last fraction of the
+    /// samples (taken before shuffling) is held out and evaluated after each epoch.
+    /// </summary>
+    /// <param name="network">The network.</param>
+    /// <param name="inputs">n * InputSize floats, sample after sample.</param>
+    /// <param name="targets">n * TargetSize floats: one-hot rows, or class indices for sparse categorical cross-entropy.</param>
+    /// <param name="epochs">Passes over the training samples.</param>
+    /// <param name="batchSize">Samples per gradient step (the last batch of an epoch may be smaller).</param>
+    /// <param name="validationSplit">Fraction in [0, 1) of the samples held out for validation.</param>
+    /// <param name="shuffle">Shuffle the training samples every epoch.</param>
+    /// <param name="seed">Seed of the shuffle.</param>
+    /// <param name="verbose">0 silent, 1 progress line per epoch (live on a terminal), 2 one line per epoch.</param>
+    /// <param name="output">Where progress goes; the console by default.</param>
+    /// <returns>Loss and accuracy per epoch (and their validation counterparts).</returns>
+    public static History Fit(this INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets,
+        int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true, int seed = 0,
+        int verbose = 1, TextWriter? output = null)
+    {
+        int n = CheckData(network, inputs, targets);
+        if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Epochs must be 0 or more.");
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be positive.");
+        if (!(validationSplit >= 0 && validationSplit < 1))
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "Validation split must be in [0, 1).");
+        int trainCount = (int)Math.Floor(n * (1.0 - validationSplit));
+        if (trainCount == 0) throw new ArgumentException($"No training samples are left: {n} samples with a validation split of {validationSplit}.", nameof(validationSplit));
+        int valCount = n - trainCount;
+        int inSize = network.InputSize, tSize = network.TargetSize;
+        ReadOnlySpan<float> trainX = inputs[..(trainCount * inSize)], trainY = targets[..(trainCount * tSize)];
+        ReadOnlySpan<float> valX = inputs[(trainCount * inSize)..], valY = targets[(trainCount * tSize)..];
+
+        output ??= Console.Out;
+        var progress = new ProgressPrinter(output, verbose, epochs, (trainCount + batchSize - 1) / batchSize);
+        var history = new History();
+        var rng = new Rng(seed);
+        int[] order = new int[trainCount];
+        for (int i = 0; i < trainCount; i++) order[i] = i;
+        float[] batchX = shuffle ? new float[batchSize * inSize] : [];
+        float[] batchY = shuffle ? new float[batchSize * tSize] : [];
+
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            progress.StartEpoch(epoch);
+            if (shuffle) rng.Shuffle<int>(order);
+            double lossSum = 0, correctSum = 0;
+            int seen = 0, batch = 0;
+            for (int start = 0; start < trainCount; start += batchSize)
+            {
+                int rows = Math.Min(batchSize, trainCount - start);
+                ReadOnlySpan<float> bx, by;
+                if (shuffle)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int i = order[start + r];
+                        trainX.Slice(i * inSize, inSize).CopyTo(batchX.AsSpan(r * inSize));
+                        trainY.Slice(i * tSize, tSize).CopyTo(batchY.AsSpan(r * tSize));
+                    }
+                    bx = batchX.AsSpan(0, rows * inSize);
+                    by = batchY.AsSpan(0, rows * tSize);
+                }
+                else
+                {
+                    bx = trainX.Slice(start * inSize, rows * inSize);
+                    by = trainY.Slice(start * tSize, rows * tSize);
+                }
+                batch++;
+                float loss = network.ComputeGradients(bx, by, out float correct);
+                if (!float.IsFinite(loss))
+                    throw new TrainingDivergedException(
+                        $"Training diverged: the loss of epoch {epoch}, batch {batch} is {loss}. The weights were left as they were before that batch. " +
+                        "Try a smaller learning rate, normalised inputs, or gradient clipping.", epoch, batch, loss);
+                network.Optimizer.Update(network.Parameters, network.Gradients);
+                lossSum += (double)loss * rows;
+                correctSum += correct;
+                seen += rows;
+                progress.Batch(batch, (float)(lossSum / seen), (float)(correctSum / seen));
+            }
+            history.Add("loss", (float)(lossSum / seen));
+            history.Add("accuracy", (float)(correctSum / seen));
+            if (valCount > 0)
+            {
+                Evaluation val = EvaluateCore(network, valX, valY, batchSize);
+                history.Add("val_loss", val.Loss);
+                history.Add("val_accuracy", val.Accuracy);
+            }
+            progress.EndEpoch(history);
+        }
+        return history;
+    }
+
+    /// <summary>Mean loss and accuracy over a data set, in inference mode, like Keras's <c>model.evaluate</c>.</summary>
+    public static Evaluation Evaluate(this INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize = 32)
+    {
+        CheckData(network, inputs, targets);
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be positive.");
+        return EvaluateCore(network, inputs, targets, batchSize);
+    }
+
+    private static Evaluation EvaluateCore(INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
+    {
+        int n = inputs.Length / network.InputSize;
+        if (n == 0) return new Evaluation(float.NaN, float.NaN);
+        int inSize = network.InputSize, tSize = network.TargetSize;
+        double lossSum = 0, correctSum = 0;
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int rows = Math.Min(batchSize, n - start);
+            float loss = network.ComputeLoss(inputs.Slice(start * inSize, rows * inSize), targets.Slice(start * tSize, rows * tSize), out float correct);
+            lossSum += (double)loss * rows;
+            correctSum += correct;
+        }
+        return new Evaluation((float)(lossSum / n), (float)(correctSum / n));
+    }
+
+    /// <summary>Outputs for any number of samples, in a new array of n * OutputSize floats.</summary>
+    public static float[] Predict(this INetwork network, ReadOnlySpan<float> inputs)
+    {
+        int n = Rows(network, inputs, nameof(inputs));
+        var outputs = new float[n * network.OutputSize];
+        network.Predict(inputs, outputs);
+        return outputs;
+    }
+
+    /// <summary>The most probable class of one sample (argmax of its outputs), allocation-free.</summary>
+    public static int PredictClass(this INetwork network, ReadOnlySpan<float> input)
+    {
+        if (input.Length != network.InputSize)
+            throw new ArgumentException($"Expected one sample of {network.InputSize} inputs, but the span has {input.Length} floats.", nameof(input));
+        Span<float> output = network.OutputSize <= 256 ? stackalloc float[network.OutputSize] : new float[network.OutputSize];
+        network.Predict(input, output);
+        return TensorPrimitives.IndexOfMax(output);
+    }
+
+    /// <summary>The Keras-style summary table: layers, output shapes, parameter counts and totals.</summary>
+    public static string Summary(this INetwork network)
+    {
+        const int nameWidth = 29, shapeWidth = 26, line = 65;
+        var sb = new StringBuilder();
+        sb.Append("Model: \"").Append(network.Name).Append("\"\n");
+        sb.Append('_', line).Append('\n');
+        sb.Append(Row(" Layer (type)", "Output Shape", "Param #"));
+        sb.Append('=', line).Append('\n');
+        long total = 0;
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            LayerInfo layer = network.Layers[i];
+            total += layer.Parameters;
+            sb.Append(Row($" {layer.Name} ({layer.Type})", $"(None, {layer.OutputUnits})", layer.Parameters.ToString("N0", CultureInfo.InvariantCulture)));
+            if (i < network.Layers.Count - 1) sb.Append('\n');
+        }
+        sb.Append('=', line).Append('\n');
+        sb.Append($"Total params: {total.ToString("N0", CultureInfo.InvariantCulture)} ({Bytes(total * 4)})\n");
+        sb.Append($"Trainable params: {total.ToString("N0", CultureInfo.InvariantCulture)} ({Bytes(total * 4)})\n");
+        sb.Append("Non-trainable params: 0 (0.00 B)\n");
+        sb.Append('_', line).Append('\n');
+        return sb.ToString();
+
+        static string Row(string name, string shape, string parameters) =>
+            $"{Pad(name, nameWidth)}{Pad(shape, shapeWidth)}{parameters}\n";
+        static string Pad(string s, int width) => s.Length >= width ? s + " " : s.PadRight(width);
+        static string Bytes(long b) => b >= 1 << 20
+            ? string.Create(CultureInfo.InvariantCulture, $"{b / 1048576.0:F2} MB")
+            : b >= 1 << 10 ? string.Create(CultureInfo.InvariantCulture, $"{b / 1024.0:F2} KB") : $"{b}.00 B";
+    }
+
+    /// <summary>Saves the weights (docs/weights-format.md), atomically.</summary>
+    public static void Save(this INetwork network, string path) =>
+        WeightsFile.Save(path, network.Architecture, network.Parameters);
+
+    /// <summary>Loads weights saved by a network of the same architecture; anything else throws and leaves the weights unchanged.</summary>
+    public static void Load(this INetwork network, string path) =>
+        WeightsFile.Load(path, network.Architecture, network.Parameters);
+
+    private static int CheckData(INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+    {
+        int n = Rows(network, inputs, nameof(inputs));
+        if (targets.Length != n * network.TargetSize)
+            throw new ArgumentException(
+                $"Expected {n} targets of {network.TargetSize} float{(network.TargetSize == 1 ? "" : "s")} each ({n * network.TargetSize} floats) for {n} input samples, but got {targets.Length} floats." +
+                (network.Loss == Loss.SparseCategoricalCrossEntropy ? " Sparse categorical cross-entropy takes one class index per sample." :
+                 network.TargetSize > 1 ? " Targets are one-hot rows of OutputSize floats." : ""),
+                nameof(targets));
+        return n;
+    }
+
+    private static int Rows(INetwork network, ReadOnlySpan<float> inputs, string name)
+    {
+        if (inputs.Length % network.InputSize != 0)
+            throw new ArgumentException($"Expected a whole number of samples of {network.InputSize} inputs, but got {inputs.Length} floats ({inputs.Length / network.InputSize} samples and {inputs.Length % network.InputSize} floats left over).", name);
+        return inputs.Length / network.InputSize;
+    }
+
+    /// <summary>Keras-style progress: "Epoch 3/10" then "1500/1500 - 2s - loss: 0.3012 - accuracy: 0.8901 - ...".</summary>
+    private sealed class ProgressPrinter(TextWriter output, int verbose, int epochs, int steps)
+    {
+        private readonly bool _live = verbose == 1 && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        private readonly Stopwatch _clock = new();
+        private long _lastDraw;
+
+        public void StartEpoch(int epoch)
+        {
+            if (verbose == 0) return;
+            output.WriteLine($"Epoch {epoch}/{epochs}");
+            _clock.Restart();
+            _lastDraw = 0;
+        }
+
+        public void Batch(int batch, float loss, float accuracy)
+        {
+            if (!_live || (_clock.ElapsedMilliseconds - _lastDraw < 100 && batch < steps)) return;
+            _lastDraw = _clock.ElapsedMilliseconds;
+            output.Write(string.Create(CultureInfo.InvariantCulture, $"\r{batch}/{steps} - loss: {loss:F4} - accuracy: {accuracy:F4}   "));
+        }
+
+        public void EndEpoch(History history)
+        {
+            if (verbose == 0) return;
+            double seconds = _clock.Elapsed.TotalSeconds;
+            var sb = new StringBuilder();
+            if (_live) sb.Append('\r');
+            sb.Append(CultureInfo.InvariantCulture, $"{steps}/{steps} - {seconds:F0}s");
+            foreach (var (name, values) in history.Metrics)
+                sb.Append(CultureInfo.InvariantCulture, $" - {name}: {values[^1]:F4}");
+            sb.Append(CultureInfo.InvariantCulture, $" - {seconds:F0}s/epoch - {FormatTime(seconds / steps)}/step");
+            output.WriteLine(sb.ToString());
+        }
+
+        private static string FormatTime(double seconds) =>
+            seconds >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{seconds:F0}s")
+            : seconds >= 1e-3 ? string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e3:F0}ms")
+            : string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e6:F0}us");
+    }
+}

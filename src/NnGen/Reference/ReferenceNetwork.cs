@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+
+namespace NnGen.Reference;
+
+/// <summary>
+/// The naive reference: a sequential dense network evaluated in double precision with plain loops, written
+/// independently of the generated kernels (no SIMD, no fusion, the textbook chain rule). Tests check every
+/// generated forward pass, loss and gradient against it. Not for production use: it allocates freely.
+/// </summary>
+public static class ReferenceNetwork
+{
+    /// <summary>Layer outputs, first to last, for <paramref name="rows"/> samples.</summary>
+    public static List<double[]> Forward(IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows)
+    {
+        var outputs = new List<double[]>();
+        double[] x = ToDouble(inputs);
+        foreach (LayerInfo layer in layers)
+        {
+            int k = layer.InputUnits, n = layer.OutputUnits, w = layer.ParameterOffset, b = w + k * n;
+            var y = new double[rows * n];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    double s = parameters[b + j];
+                    for (int q = 0; q < k; q++) s += x[r * k + q] * parameters[w + q * n + j];
+                    y[r * n + j] = s;
+                }
+                Activate(layer.Activation, y.AsSpan(r * n, n));
+            }
+            outputs.Add(y);
+            x = y;
+        }
+        return outputs;
+    }
+
+    /// <summary>Mean loss over the rows (Keras definitions, with probabilities clipped to [1e-7, 1 - 1e-7] in logarithms).</summary>
+    public static double Loss(Loss loss, double[] p, ReadOnlySpan<float> targets, int n)
+    {
+        int rows = p.Length / n;
+        double total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double pj = p[r * n + j];
+                double t = loss == NnGen.Loss.SparseCategoricalCrossEntropy ? (targets[r] == j ? 1 : 0) : targets[r * n + j];
+                double c = Math.Clamp(pj, 1e-7, 1 - 1e-7);
+                total += loss switch
+                {
+                    NnGen.Loss.CategoricalCrossEntropy or NnGen.Loss.SparseCategoricalCrossEntropy => -t * Math.Log(c),
+                    NnGen.Loss.BinaryCrossEntropy => -(t * Math.Log(c) + (1 - t) * Math.Log(1 - c)) / n,
+                    _ => (pj - t) * (pj - t) / n,
+                };
+            }
+        }
+        return total / rows;
+    }
+
+    /// <summary>Gradient of the mean loss with respect to every parameter, by the chain rule layer by layer (no fused shortcuts).</summary>
+    public static double[] Gradients(IReadOnlyList<LayerInfo> layers, Loss loss, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows)
+    {
+        List<double[]> outs = Forward(layers, parameters, inputs, rows);
+        var grads = new double[parameters.Length];
+        LayerInfo last = layers[^1];
+        int nOut = last.OutputUnits;
+        double[] p = outs[^1];
+        // dL/dp
+        var dy = new double[p.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < nOut; j++)
+            {
+                double pj = p[r * nOut + j];
+                double t = loss == NnGen.Loss.SparseCategoricalCrossEntropy ? (targets[r] == j ? 1 : 0) : targets[r * nOut + j];
+                bool inside = pj > 1e-7 && pj < 1 - 1e-7;
+                dy[r * nOut + j] = loss switch
+                {
+                    NnGen.Loss.CategoricalCrossEntropy or NnGen.Loss.SparseCategoricalCrossEntropy => inside ? -t / pj : 0,
+                    NnGen.Loss.BinaryCrossEntropy => inside ? (-t / pj + (1 - t) / (1 - pj)) / nOut : 0,
+                    _ => 2 * (pj - t) / nOut,
+                } / rows;
+            }
+        }
+        for (int l = layers.Count - 1; l >= 0; l--)
+        {
+            LayerInfo layer = layers[l];
+            int k = layer.InputUnits, n = layer.OutputUnits, w = layer.ParameterOffset, b = w + k * n;
+            double[] y = outs[l];
+            // through the activation: dz = J^T dy, per row
+            var dz = new double[dy.Length];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    double yj = y[r * n + j];
+                    if (layer.Activation == Activation.Softmax)
+                    {
+                        double s = 0;
+                        for (int q = 0; q < n; q++) s += y[r * n + q] * ((q == j ? 1 : 0) - yj) * dy[r * n + q];
+                        dz[r * n + j] = s;
+                    }
+                    else
+                    {
+                        dz[r * n + j] = dy[r * n + j] * layer.Activation switch
+                        {
+                            Activation.Relu => yj > 0 ? 1 : 0,
+                            Activation.Sigmoid => yj * (1 - yj),
+                            Activation.Tanh => 1 - yj * yj,
+                            _ => 1,
+                        };
+                    }
+                }
+            }
+            double[] x = l == 0 ? ToDouble(inputs) : outs[l - 1];
+            for (int r = 0; r < rows; r++)
+                for (int j = 0; j < n; j++)
+                {
+                    grads[b + j] += dz[r * n + j];
+                    for (int q = 0; q < k; q++) grads[w + q * n + j] += x[r * k + q] * dz[r * n + j];
+                }
+            var dx = new double[rows * k];
+            for (int r = 0; r < rows; r++)
+                for (int q = 0; q < k; q++)
+                {
+                    double s = 0;
+                    for (int j = 0; j < n; j++) s += dz[r * n + j] * parameters[w + q * n + j];
+                    dx[r * k + q] = s;
+                }
+            dy = dx;
+        }
+        return grads;
+    }
+
+    private static double[] ToDouble(ReadOnlySpan<float> values)
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) result[i] = values[i];
+        return result;
+    }
+
+    private static void Activate(Activation activation, Span<double> row)
+    {
+        switch (activation)
+        {
+            case Activation.Relu:
+                for (int i = 0; i < row.Length; i++) row[i] = Math.Max(0, row[i]);
+                break;
+            case Activation.Sigmoid:
+                for (int i = 0; i < row.Length; i++) row[i] = 1 / (1 + Math.Exp(-row[i]));
+                break;
+            case Activation.Tanh:
+                for (int i = 0; i < row.Length; i++) row[i] = Math.Tanh(row[i]);
+                break;
+            case Activation.Softmax:
+                double max = double.NegativeInfinity, sum = 0;
+                foreach (double v in row) max = Math.Max(max, v);
+                for (int i = 0; i < row.Length; i++) sum += row[i] = Math.Exp(row[i] - max);
+                for (int i = 0; i < row.Length; i++) row[i] /= sum;
+                break;
+        }
+    }
+}

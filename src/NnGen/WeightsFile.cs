@@ -1,0 +1,148 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace NnGen;
+
+/// <summary>
+/// The weights file format (docs/weights-format.md). Little-endian:
+/// <code>
+/// "NNGW"            4 bytes  magic
+/// version           u32      1
+/// archLength        i32      byte length of the architecture text
+/// architecture      UTF-8    INetwork.Architecture of the network that saved it
+/// count             i32      number of parameters
+/// parameters        f32 x count
+/// crc32             u32      CRC-32 (IEEE) of every byte before it
+/// </code>
+/// Loading checks every field before it touches the network, so a bad file changes nothing.
+/// </summary>
+public static class WeightsFile
+{
+    /// <summary>The four magic bytes, "NNGW".</summary>
+    public static ReadOnlySpan<byte> Magic => "NNGW"u8;
+
+    /// <summary>The format version this library writes and reads.</summary>
+    public const uint Version = 1;
+
+    /// <summary>Writes the file atomically: to a temporary file beside it, then renamed over the target.</summary>
+    public static void Save(string path, string architecture, ReadOnlySpan<float> parameters)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = full + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                Write(stream, architecture, parameters);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Writes the format to a stream.</summary>
+    public static void Write(Stream stream, string architecture, ReadOnlySpan<float> parameters)
+    {
+        byte[] arch = Encoding.UTF8.GetBytes(architecture);
+        byte[] bytes = new byte[4 + 4 + 4 + arch.Length + 4 + parameters.Length * 4 + 4];
+        Span<byte> s = bytes;
+        Magic.CopyTo(s);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[4..], Version);
+        BinaryPrimitives.WriteInt32LittleEndian(s[8..], arch.Length);
+        arch.CopyTo(s[12..]);
+        int at = 12 + arch.Length;
+        BinaryPrimitives.WriteInt32LittleEndian(s[at..], parameters.Length);
+        at += 4;
+        for (int i = 0; i < parameters.Length; i++, at += 4)
+            BinaryPrimitives.WriteSingleLittleEndian(s[at..], parameters[i]);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[at..], Crc32.Compute(s[..at]));
+        stream.Write(bytes);
+    }
+
+    /// <summary>Reads a weights file into <paramref name="parameters"/> after checking that it was saved by the same architecture.</summary>
+    /// <exception cref="InvalidDataException">The file is not a weights file, is damaged, or belongs to another architecture; the message says which.</exception>
+    public static void Load(string path, string architecture, Span<float> parameters)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (FileNotFoundException) { throw new FileNotFoundException($"Weights file '{path}' does not exist.", path); }
+        Read(bytes, path, architecture, parameters);
+    }
+
+    /// <summary>Reads the format from a stream (see <see cref="Load"/>).</summary>
+    public static void Read(Stream stream, string sourceName, string architecture, Span<float> parameters)
+    {
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        Read(buffer.ToArray(), sourceName, architecture, parameters);
+    }
+
+    private static void Read(ReadOnlySpan<byte> s, string source, string architecture, Span<float> parameters)
+    {
+        if (s.Length < 4 || !s[..4].SequenceEqual(Magic))
+            throw Bad(source, $"it does not start with the magic bytes \"NNGW\" (found {Convert.ToHexString(s[..Math.Min(4, s.Length)])}); it is not an NnGen weights file");
+        if (s.Length < 12) throw Bad(source, $"it is truncated: {s.Length} bytes, too short for the 12-byte header");
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[4..]);
+        if (version != Version) throw Bad(source, $"it has format version {version}, but this library reads version {Version}");
+        int archLength = BinaryPrimitives.ReadInt32LittleEndian(s[8..]);
+        if (archLength < 0 || 12L + archLength + 4 > s.Length)
+            throw Bad(source, $"it is truncated: the header announces a {archLength}-byte architecture text, but the file has {s.Length} bytes");
+        string saved = Encoding.UTF8.GetString(s.Slice(12, archLength));
+        int at = 12 + archLength;
+        int count = BinaryPrimitives.ReadInt32LittleEndian(s[at..]);
+        at += 4;
+        long expectedLength = at + 4L * count + 4;
+        if (count < 0 || s.Length < expectedLength)
+            throw Bad(source, $"it is truncated: {count} parameters need {expectedLength} bytes, but the file has {s.Length}");
+        if (s.Length > expectedLength)
+            throw Bad(source, $"it has {s.Length - expectedLength} unexpected bytes after the checksum");
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(s[(int)(expectedLength - 4)..]);
+        uint actual = Crc32.Compute(s[..(int)(expectedLength - 4)]);
+        if (stored != actual) throw Bad(source, $"its checksum does not match (stored {stored:X8}, computed {actual:X8}): the file is damaged");
+        if (saved != architecture)
+            throw Bad(source, $"it was saved by a different network.\n  file:    {saved}\n  network: {architecture}");
+        if (count != parameters.Length)
+            throw Bad(source, $"it holds {count} parameters, but the network has {parameters.Length}");
+        MemoryMarshal.Cast<byte, float>(s.Slice(at, 4 * count)).CopyTo(parameters);
+        if (!BitConverter.IsLittleEndian)
+        {
+            Span<int> raw = MemoryMarshal.Cast<float, int>(parameters);
+            BinaryPrimitives.ReverseEndianness(raw, raw);
+        }
+    }
+
+    private static InvalidDataException Bad(string source, string what) =>
+        new($"Cannot load weights from '{source}': {what}.");
+}
+
+/// <summary>CRC-32 (IEEE 802.3, the zip/PNG polynomial), table-driven.</summary>
+internal static class Crc32
+{
+    private static readonly uint[] Table = BuildTable();
+
+    private static uint[] BuildTable()
+    {
+        var table = new uint[256];
+        for (uint i = 0; i < 256; i++)
+        {
+            uint c = i;
+            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            table[i] = c;
+        }
+        return table;
+    }
+
+    public static uint Compute(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFFu;
+        foreach (byte b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        return ~crc;
+    }
+}

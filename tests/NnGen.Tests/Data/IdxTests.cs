@@ -1,0 +1,262 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using NnGen.Data;
+
+namespace NnGen.Tests.Data;
+
+public sealed class IdxTests : IDisposable
+{
+    private readonly IdxTestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_RoundTripsDimensionsAndData(bool gzip)
+    {
+        byte[] data = IdxTestFiles.Ramp(2 * 3 * 4);
+        byte[] bytes = IdxTestFiles.Build(0x00000803, [2, 3, 4], data);
+        string path = _files.Write("array", gzip ? IdxTestFiles.Gzip(bytes) : bytes);
+
+        IdxArray array = Idx.Read(path);
+
+        Assert.Equal([2, 3, 4], array.Dimensions);
+        Assert.Equal(data, array.Data);
+        Assert.Equal(2, array.Count);
+        Assert.Equal(12, array.ItemSize);
+    }
+
+    [Fact]
+    public void Read_DetectsGzipByContentNotByName()
+    {
+        byte[] bytes = IdxTestFiles.Labels([1, 2, 3]);
+        string gzippedWithoutGz = _files.Write("labels-idx1-ubyte", IdxTestFiles.Gzip(bytes));
+        string rawWithGz = _files.Write("labels-idx1-ubyte.gz", bytes);
+
+        Assert.Equal([1, 2, 3], Idx.ReadLabels(gzippedWithoutGz));
+        Assert.Equal([1, 2, 3], Idx.ReadLabels(rawWithGz));
+    }
+
+    [Fact]
+    public void Read_FromStream_LeavesStreamOpen()
+    {
+        using var stream = new MemoryStream(IdxTestFiles.Gzip(IdxTestFiles.Build(0x00000801, [3], [7, 8, 9])));
+
+        IdxArray array = Idx.Read(stream, "in-memory");
+
+        Assert.Equal([3], array.Dimensions);
+        Assert.Equal([7, 8, 9], array.Data);
+        Assert.True(stream.CanRead);
+    }
+
+    [Fact]
+    public void Read_FromNonSeekableGzipStream()
+    {
+        byte[] gzip = IdxTestFiles.Gzip(IdxTestFiles.Labels([4, 5, 6]));
+        // Decompressing a doubly-gzipped buffer yields the gzip bytes through a stream that cannot seek.
+        using var nonSeekable = new GZipStream(new MemoryStream(IdxTestFiles.Gzip(gzip)), CompressionMode.Decompress);
+        Assert.False(nonSeekable.CanSeek);
+
+        Assert.Equal([4, 5, 6], Idx.ReadLabels(nonSeekable, "piped"));
+    }
+
+    [Fact]
+    public void ReadImages_NormalisesToUnitRange()
+    {
+        string path = _files.Write("images", IdxTestFiles.Images(1, 2, 2, [0, 255, 51, 102]));
+
+        float[] pixels = Idx.ReadImages(path, out int count, out int rows, out int cols);
+
+        Assert.Equal((1, 2, 2), (count, rows, cols));
+        Assert.Equal([0f, 1f, 0.2f, 0.4f], pixels);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadImages_ReadsRowMajorAcrossChunkBoundaries(bool gzip)
+    {
+        const int count = 3, rows = 150, cols = 170; // 76,500 pixels: more than one 64 KiB read chunk
+        byte[] data = IdxTestFiles.Ramp(count * rows * cols);
+        byte[] bytes = IdxTestFiles.Images(count, rows, cols, data);
+        string path = _files.Write("images", gzip ? IdxTestFiles.Gzip(bytes) : bytes);
+
+        float[] pixels = Idx.ReadImages(path, out int n, out int r, out int c);
+
+        Assert.Equal((count, rows, cols), (n, r, c));
+        Assert.Equal(data.Length, pixels.Length);
+        for (int i = 0; i < data.Length; i++)
+        {
+            if (pixels[i] != data[i] / 255f)
+                Assert.Fail($"pixel {i}: expected {data[i] / 255f}, found {pixels[i]}");
+        }
+    }
+
+    [Fact]
+    public void ReadLabels_ReturnsLabels()
+    {
+        string path = _files.Write("labels", IdxTestFiles.Labels([0, 9, 4]));
+
+        Assert.Equal([0, 9, 4], Idx.ReadLabels(path));
+    }
+
+    [Fact]
+    public void ReadImages_WrongMagic_NamesFileAndBothMagicNumbers()
+    {
+        string path = _files.Write("not-images", IdxTestFiles.Labels([1, 2]));
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path, out _, out _, out _));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("expected 0x00000803", e.Message);
+        Assert.Contains("found 0x00000801", e.Message);
+    }
+
+    [Fact]
+    public void ReadLabels_WrongMagic_NamesFileAndBothMagicNumbers()
+    {
+        string path = _files.Write("not-labels", IdxTestFiles.Images(1, 1, 1, [5]));
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadLabels(path));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("expected 0x00000801", e.Message);
+        Assert.Contains("found 0x00000803", e.Message);
+    }
+
+    [Fact]
+    public void Read_NotIdx_PrintsFoundMagicInHex()
+    {
+        string path = _files.Write("picture.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.Read(path));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("0x89504E47", e.Message);
+    }
+
+    [Fact]
+    public void Read_UnsupportedType_NamesTheTypeByte()
+    {
+        string path = _files.Write("floats", IdxTestFiles.Build(0x00000D01, [1], [0, 0, 0, 0]));
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.Read(path));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("0x0D", e.Message);
+        Assert.Contains("float32", e.Message);
+        Assert.Contains("0x08", e.Message);
+    }
+
+    [Fact]
+    public void Read_TruncatedMagic_SaysHowManyBytesWereFound()
+    {
+        string path = _files.Write("stub", [0x00, 0x00]);
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.Read(path));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("truncated header", e.Message);
+        Assert.Contains("expected at least 4 bytes", e.Message);
+        Assert.Contains("found 2", e.Message);
+    }
+
+    [Fact]
+    public void Read_TruncatedDimensions_SaysExpectedAndFoundHeaderBytes()
+    {
+        // Declares 3 dimensions (needs 4 + 12 = 16 header bytes) but holds only one size.
+        string path = _files.Write("short-header", [0x00, 0x00, 0x08, 0x03, 0x00, 0x00, 0x00, 0x02]);
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path, out _, out _, out _));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("truncated header", e.Message);
+        Assert.Contains("expected 16 bytes", e.Message);
+        Assert.Contains("found 8", e.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadImages_TruncatedData_SaysExpectedAndFoundDataBytes(bool gzip)
+    {
+        byte[] full = IdxTestFiles.Images(2, 2, 2, IdxTestFiles.Ramp(8));
+        byte[] cut = full.AsSpan(0, full.Length - 3).ToArray(); // 5 of 8 data bytes
+        string path = _files.Write("cut-images", gzip ? IdxTestFiles.Gzip(cut) : cut);
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path, out _, out _, out _));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("truncated data", e.Message);
+        Assert.Contains("expected 8 bytes of data", e.Message);
+        Assert.Contains("2x2x2", e.Message);
+        Assert.Contains("found 5", e.Message);
+    }
+
+    [Fact]
+    public void ReadLabels_TruncatedData_SaysExpectedAndFoundDataBytes()
+    {
+        byte[] bytes = IdxTestFiles.Build(0x00000801, [10], [1, 2, 3]);
+        string path = _files.Write("cut-labels", bytes);
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadLabels(path));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("expected 10 bytes of data", e.Message);
+        Assert.Contains("found 3", e.Message);
+    }
+
+    [Fact]
+    public void Read_TrailingBytes_AreRejected()
+    {
+        byte[] bytes = IdxTestFiles.Build(0x00000801, [2], [1, 2, 3]);
+        string path = _files.Write("long-labels", bytes);
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadLabels(path));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("trailing", e.Message);
+        Assert.Contains("2 bytes of data", e.Message);
+    }
+
+    [Fact]
+    public void Read_CorruptGzip_NamesFile()
+    {
+        byte[] gzip = IdxTestFiles.Gzip(IdxTestFiles.Labels(IdxTestFiles.Ramp(100)));
+        for (int i = 10; i < gzip.Length - 8; i++)
+            gzip[i] ^= 0x5A;
+        string path = _files.Write("corrupt.gz", gzip);
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.Read(path));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("corrupt gzip data", e.Message);
+        Assert.IsType<InvalidDataException>(e.InnerException);
+    }
+
+    [Fact]
+    public void ReadLabels_OutOfRange_NamesValueIndexAndClassCount()
+    {
+        string path = _files.Write("labels", IdxTestFiles.Labels([0, 3, 12, 1]));
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadLabels(path, classes: 10));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("label 12", e.Message);
+        Assert.Contains("index 2", e.Message);
+        Assert.Contains("10 classes", e.Message);
+    }
+
+    [Fact]
+    public void Read_MissingFile_ThrowsFileNotFoundWithPath()
+    {
+        string path = Path.Combine(_files.Directory, "nope-idx3-ubyte");
+
+        var e = Assert.Throws<FileNotFoundException>(() => Idx.Read(path));
+
+        Assert.Equal(path, e.FileName);
+        Assert.Contains(path, e.Message);
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.IO;
+using NnGen.Data;
+
+namespace NnGen.Tests.Data;
+
+public sealed class MnistFormatTests : IDisposable
+{
+    private readonly IdxTestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    /// <summary>Writes a tiny 2x2-pixel dataset: 3 training and 2 test samples, some files gzipped, one with the dotted name.</summary>
+    private void WriteTinyDataset()
+    {
+        _files.Write("train-images-idx3-ubyte.gz", IdxTestFiles.Gzip(IdxTestFiles.Images(3, 2, 2, IdxTestFiles.Ramp(12))));
+        _files.Write("train-labels-idx1-ubyte.gz", IdxTestFiles.Gzip(IdxTestFiles.Labels([0, 9, 5])));
+        _files.Write("t10k-images-idx3-ubyte", IdxTestFiles.Images(2, 2, 2, [0, 255, 51, 0, 0, 0, 0, 0]));
+        _files.Write("t10k-labels.idx1-ubyte", IdxTestFiles.Labels([1, 2]));
+    }
+
+    [Fact]
+    public void Load_ReadsTrainAndTestSets()
+    {
+        WriteTinyDataset();
+
+        var (train, test) = MnistFormat.Load(_files.Directory);
+
+        Assert.Equal(3, train.Count);
+        Assert.Equal(4, train.FeatureSize);
+        Assert.Equal(10, train.Classes);
+        Assert.Equal([0, 9, 5], train.Labels);
+        Assert.Equal(11 / 255f, train.Features[11]);
+        Assert.Equal(2, test.Count);
+        Assert.Equal([0f, 1f, 0.2f, 0f], test.GetFeatures(0).ToArray());
+    }
+
+    [Fact]
+    public void Load_MissingFile_NamesIt()
+    {
+        WriteTinyDataset();
+        File.Delete(Path.Combine(_files.Directory, "t10k-labels.idx1-ubyte"));
+
+        var e = Assert.Throws<FileNotFoundException>(() => MnistFormat.Load(_files.Directory));
+
+        Assert.Contains("t10k-labels-idx1-ubyte", e.Message);
+        Assert.Contains(_files.Directory, e.Message);
+        Assert.Equal(["t10k-labels-idx1-ubyte"], MnistFormat.MissingFiles(_files.Directory));
+    }
+
+    [Fact]
+    public void LoadPair_CountMismatch_NamesBothFilesAndCounts()
+    {
+        string images = _files.Write("imgs", IdxTestFiles.Images(3, 1, 1, [1, 2, 3]));
+        string labels = _files.Write("lbls", IdxTestFiles.Labels([1, 2]));
+
+        var e = Assert.Throws<InvalidDataException>(() => MnistFormat.LoadPair(images, labels));
+
+        Assert.Contains(images, e.Message);
+        Assert.Contains(labels, e.Message);
+        Assert.Contains("2 labels", e.Message);
+        Assert.Contains("3 images", e.Message);
+    }
+
+    [Fact]
+    public void FashionMnist_FindDirectory_PrefersExplicitFolder()
+    {
+        WriteTinyDataset();
+
+        Assert.Equal(_files.Directory, FashionMnist.FindDirectory(_files.Directory));
+    }
+
+    [Fact]
+    public void FashionMnist_Load_FromFolderWithoutData_SaysHowToGetIt()
+    {
+        string empty = Path.Combine(_files.Directory, "missing");
+
+        var e = Assert.Throws<DirectoryNotFoundException>(() => FashionMnist.Load(empty));
+
+        Assert.Contains(empty, e.Message);
+        Assert.Contains("sudo apt-get install -y dataset-fashion-mnist", e.Message);
+        Assert.Contains("/usr/share/datasets/fashion-mnist", e.Message);
+        Assert.Contains("--data DIR", e.Message);
+        Assert.Contains("NNGEN_DATA", e.Message);
+        foreach (string name in MnistFormat.FileNames)
+            Assert.Contains(name, e.Message);
+    }
+
+    [Fact]
+    public void FashionMnist_Load_FromFolderLackingAFile_NamesIt()
+    {
+        WriteTinyDataset();
+        File.Delete(Path.Combine(_files.Directory, "train-images-idx3-ubyte.gz"));
+
+        var e = Assert.Throws<DirectoryNotFoundException>(() => FashionMnist.Load(_files.Directory));
+
+        Assert.Contains($"lacks {MnistFormat.TrainImages}", e.Message);
+    }
+
+    [Fact]
+    public void FashionMnist_ClassNames()
+    {
+        Assert.Equal(10, FashionMnist.ClassNames.Length);
+        Assert.Equal("T-shirt/top", FashionMnist.ClassNames[0]);
+        Assert.Equal("Ankle boot", FashionMnist.ClassNames[9]);
+    }
+}

@@ -1,0 +1,79 @@
+using System;
+using NnGen.Optimizers;
+using NnGen.Tests.Networks;
+
+namespace NnGen.Tests.Numerics;
+
+public class OptimizerTests
+{
+    [Fact]
+    public void Adam_matches_hand_computed_steps()
+    {
+        // Keras Adam, lr 0.1, b1 0.9, b2 0.999, eps 1e-7. By hand for g = 0.5 then g = -1, p0 = 1:
+        //   t=1: m = 0.05, v = 0.00025, alpha = 0.1*sqrt(0.001)/0.1 = 0.0316228; p = 1 - 0.0316228*0.05/(0.0158114+1e-7) = 0.9000001
+        //   t=2: m = 0.045-0.1 = -0.055, v = 0.00024975+0.001 = 0.00124975, alpha = 0.1*sqrt(0.001999)/0.19 = 0.0235326;
+        //        p = 0.9000001 + 0.0235326*0.055/(0.0353518+1e-7) = 0.9366130
+        var adam = new Adam(0.1f);
+        float[] p = [1f];
+        adam.Update(p, [0.5f]);
+        Assert.Equal(0.9000001, p[0], 1e-6);
+        adam.Update(p, [-1f]);
+        Assert.Equal(0.9366130, p[0], 1e-5);
+        Assert.Equal(2, adam.Iterations);
+    }
+
+    [Fact]
+    public void Adam_vector_path_and_scalar_tail_agree()
+    {
+        // 19 parameters: two 8-wide vectors and a 3-element scalar tail, all with the same gradient.
+        var adam = new Adam();
+        float[] p = new float[19], g = new float[19];
+        Array.Fill(p, 0.25f);
+        Array.Fill(g, -0.3f);
+        for (int step = 0; step < 5; step++) adam.Update(p, g);
+        Assert.All(p, v => Assert.Equal(p[0], v));
+        Assert.True(p[0] > 0.25f + 4.9e-3f); // 5 steps of about lr each, up-hill against the negative gradient
+    }
+
+    [Theory]
+    [InlineData(0f, false, new[] { 0.95f, 0.9f, 0.85f })]          // p -= lr*g with g = 0.5, lr = 0.1
+    [InlineData(0.9f, false, new[] { 0.95f, 0.855f, 0.7195f })]   // u = 0.9u - 0.05; p += u
+    [InlineData(0.9f, true, new[] { 0.905f, 0.7695f, 0.59755f })]  // p += 0.9u - 0.05 after updating u
+    public void Sgd_matches_hand_computed_steps(float momentum, bool nesterov, float[] expected)
+    {
+        var sgd = new Sgd(0.1f, momentum, nesterov);
+        float[] p = [1f];
+        foreach (float e in expected)
+        {
+            sgd.Update(p, [0.5f]);
+            Assert.Equal(e, p[0], 1e-5f);
+        }
+    }
+
+    [Fact]
+    public void One_fit_step_on_a_tiny_network_applies_the_sgd_update_to_its_gradients()
+    {
+        var net = new RegressionNet(seed: 4); // SGD, lr 0.01, momentum 0.5 as declared
+        INetwork n = net;
+        (float[] x, float[] y) = TestData.Batch(n, rows: 4, seed: 5);
+        float[] before = net.Parameters.ToArray();
+        n.ComputeGradients(x, y, out _);
+        float[] g = n.Gradients.ToArray();
+        n.Optimizer.Reset();
+        n.Fit(x, y, epochs: 1, batchSize: 4, shuffle: false, verbose: 0);
+        for (int i = 0; i < before.Length; i++)
+            Assert.Equal(before[i] - 0.01f * g[i], net.Parameters[i], 1e-6f); // first step: u = -lr*g
+        var sgd = Assert.IsType<Sgd>(n.Optimizer);
+        Assert.Equal(0.5f, sgd.Momentum);
+    }
+
+    [Fact]
+    public void Declared_optimizer_settings_reach_the_generated_network()
+    {
+        var adam = Assert.IsType<Adam>(((INetwork)new MnistMlp()).Optimizer);
+        Assert.Equal((1e-3f, 0.9f, 0.999f, 1e-7f), (adam.LearningRate, adam.Beta1, adam.Beta2, adam.Epsilon));
+        var sgd = Assert.IsType<Sgd>(((INetwork)new BinaryNet()).Optimizer);
+        Assert.Equal((0.01f, 0.9f, true), (sgd.LearningRate, sgd.Momentum, sgd.Nesterov));
+        Assert.Equal(0.05f, ((INetwork)new OddMlp()).Optimizer.LearningRate);
+    }
+}

@@ -56,7 +56,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratorFailure, null, spec.TypeName, $"{e.GetType().Name}: {e.Message}"));
                 return;
             }
-            spc.AddSource(spec.FullName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
+            spc.AddSource(spec.FullName.Replace("@", "") + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
         });
     }
 

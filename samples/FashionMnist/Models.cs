@@ -1,0 +1,11 @@
+using NnGen;
+using static NnGen.Activation;
+
+namespace FashionMnistSample;
+
+/// <summary>The Keras tutorial's model: 784 -> 256 ReLU -> 128 ReLU -> 10 softmax, Adam, categorical cross-entropy.</summary>
+[Sequential(Input = 784, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Adam)]
+[Dense(256, Relu)]
+[Dense(128, Relu)]
+[Dense(10, Softmax)]
+public partial class MnistMlp;

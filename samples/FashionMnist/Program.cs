@@ -1,0 +1,81 @@
+using System;
+using System.CommandLine;
+using System.Diagnostics;
+using System.IO;
+using NnGen;
+using NnGen.Data;
+using FashionMnistSample;
+
+// The Keras MNIST tutorial, step by step, on Fashion-MNIST.
+var dataOption = new Option<string?>("--data") { Description = "Folder with the four MNIST-format IDX files (default: $NNGEN_DATA, then /usr/share/datasets/fashion-mnist)." };
+var epochsOption = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 10 };
+var batchOption = new Option<int>("--batch-size") { Description = "Samples per gradient step.", DefaultValueFactory = _ => 32 };
+var splitOption = new Option<double>("--validation-split") { Description = "Fraction of the training set held out for validation (the last samples).", DefaultValueFactory = _ => 0.2 };
+var seedOption = new Option<int>("--seed") { Description = "Seed of the weights and of the shuffle (docs/results.md lists the accuracy of several seeds).", DefaultValueFactory = _ => 1 };
+var limitOption = new Option<int?>("--limit") { Description = "Use only the first N training samples (a quick run)." };
+var outOption = new Option<string>("--out") { Description = "Folder for the trained weights.", DefaultValueFactory = _ => "out" };
+var verboseOption = new Option<int>("--verbose") { Description = "0 silent, 1 live progress, 2 one line per epoch (Keras's verbose).", DefaultValueFactory = _ => 2 };
+
+var root = new RootCommand("Trains the Keras tutorial's MLP (784-256-128-10) on Fashion-MNIST with NnGen-generated code.")
+{
+    dataOption, epochsOption, batchOption, splitOption, seedOption, limitOption, outOption, verboseOption,
+};
+root.SetAction(parse => Run(
+    parse.GetValue(dataOption), parse.GetValue(epochsOption), parse.GetValue(batchOption), parse.GetValue(splitOption),
+    parse.GetValue(seedOption), parse.GetValue(limitOption), parse.GetValue(outOption)!, parse.GetValue(verboseOption)));
+return root.Parse(args).Invoke();
+
+static int Run(string? data, int epochs, int batchSize, double validationSplit, int seed, int? limit, string outDir, int verbose)
+{
+    // 1. Load the data: flattened 28x28 images scaled to [0, 1], one-hot labels.
+    Dataset train, test;
+    try
+    {
+        (train, test) = FashionMnist.Load(data);
+    }
+    catch (Exception e) when (e is IOException or InvalidDataException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+    if (limit is int n) train = train.Take(n);
+    Console.WriteLine($"Training samples: {train.Count}, test samples: {test.Count}, features: {train.FeatureSize}");
+    Console.WriteLine($"Kernels: {NnGen.Kernels.Simd.Description}");
+    Console.WriteLine();
+
+    // 2. The model, generated at compile time from the attributes in Models.cs.
+    var model = new MnistMlp(seed);
+    Console.WriteLine(model.Summary());
+
+    // 3. Train: 10 epochs, batch 32, the last 20% of the training set held out for validation.
+    var clock = Stopwatch.StartNew();
+    History history = model.Fit(train.Features, train.OneHotLabels(), epochs: epochs, batchSize: batchSize,
+        validationSplit: validationSplit, seed: seed, verbose: verbose);
+    clock.Stop();
+    Console.WriteLine($"Training took {clock.Elapsed.TotalSeconds:F1} s ({clock.Elapsed.TotalSeconds / Math.Max(1, epochs):F2} s per epoch).");
+    Console.WriteLine();
+
+    // 4. Evaluate on the test set.
+    Evaluation result = model.Evaluate(test.Features, test.OneHotLabels());
+    Console.WriteLine($"Test loss: {result.Loss:F4}");
+    Console.WriteLine($"Test accuracy: {result.Accuracy:F4}");
+    Console.WriteLine();
+
+    // 5. Predict a few test images.
+    string[] names = FashionMnist.ClassNames;
+    Span<float> probabilities = stackalloc float[MnistMlp.OutputSize];
+    for (int i = 0; i < 5; i++)
+    {
+        model.Predict(test.GetFeatures(i), probabilities);
+        int predicted = Labels.ArgMax(probabilities);
+        Console.WriteLine($"Test image {i}: predicted {names[predicted]} ({probabilities[predicted]:P1}), true {names[test.Labels[i]]}");
+    }
+
+    // 6. Save the weights.
+    Directory.CreateDirectory(outDir);
+    string path = Path.Combine(outDir, "mnist-mlp.nngw");
+    model.Save(path);
+    Console.WriteLine();
+    Console.WriteLine($"Weights saved to {path}");
+    return 0;
+}

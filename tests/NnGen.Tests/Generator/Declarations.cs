@@ -1,0 +1,70 @@
+namespace NnGen.Tests.Generator;
+
+/// <summary>Network declarations compiled in memory by the generator tests.</summary>
+internal static class Declarations
+{
+    /// <summary>The Keras MNIST tutorial model: 784-256-128-10, relu/relu/softmax, categorical cross-entropy, Adam.</summary>
+    public const string MnistMlp = """
+        using NnGen;
+
+        namespace Samples;
+
+        [Sequential(Input = 784, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Adam)]
+        [Dense(256, Activation.Relu)]
+        [Dense(128, Activation.Relu)]
+        [Dense(10, Activation.Softmax)]
+        public partial class MnistMlp;
+        """;
+
+    public const string MnistMlpType = "Samples.MnistMlp";
+
+    /// <summary>Sizes that are not multiples of the vector width, tanh and sigmoid hidden layers, SGD with Nesterov momentum, sparse labels.</summary>
+    public const string OddNet = """
+        using NnGen;
+        using static NnGen.Activation;
+
+        namespace Samples.Odd
+        {
+            [Sequential(Input = 33, Loss = Loss.SparseCategoricalCrossEntropy, Optimizer = Optimizer.Sgd,
+                        LearningRate = 0.05, Momentum = 0.9, Nesterov = true, Seed = 42)]
+            [Dense(19, Tanh)]
+            [Dense(10, Sigmoid)]
+            [Dense(7, Softmax)]
+            internal sealed partial class OddNet
+            {
+                public int Extra => 1; // user members live alongside the generated ones
+            }
+        }
+        """;
+
+    public const string OddNetType = "Samples.Odd.OddNet";
+
+    /// <summary>A binary classifier nested in a static class in the global namespace, with custom model and layer names.</summary>
+    public const string SpamFilter = """
+        using NnGen;
+
+        public static partial class Models
+        {
+            [Sequential(Input = 12, Loss = Loss.BinaryCrossEntropy, Optimizer = Optimizer.Adam, LearningRate = 0.01, Name = "spam_filter")]
+            [Dense(8, Activation.Relu, Name = "hidden")]
+            [Dense(1, Activation.Sigmoid, Name = "spam_probability")]
+            public partial class SpamFilter;
+        }
+        """;
+
+    public const string SpamFilterType = "Models+SpamFilter";
+
+    /// <summary>A regression network: linear output, mean squared error, plain SGD with default learning rate.</summary>
+    public const string Regressor = """
+        using NnGen;
+
+        namespace Samples;
+
+        [Sequential(Input = 3, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd)]
+        [Dense(4, Activation.Sigmoid)]
+        [Dense(2)]
+        public partial class Regressor;
+        """;
+
+    public const string RegressorType = "Samples.Regressor";
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using NnGen.Kernels;
+using NnGen.Reference;
+
+namespace NnGen.Tests.Numerics;
+
+/// <summary>
+/// Checks a generated network's forward pass and gradients against the double-precision reference for batch sizes that
+/// hit every tile shape. Used in-process (the SIMD path on this machine) and in a child process started with
+/// NNGEN_DISABLE_SIMD=1 (the portable path), since the path is fixed once per process.
+/// </summary>
+internal static class KernelAgreement
+{
+    public static string? Check(string name)
+    {
+        INetwork net = TestData.Create(name, seed: 3);
+        GradientTests.PerturbBiases(net);
+        foreach (int rows in new[] { 1, 2, 4, 5, 9 })
+        {
+            (float[] x, float[] y) = TestData.Batch(net, rows, seed: rows);
+            double[] expected = ReferenceNetwork.Forward(net.Layers, net.Parameters, x, rows)[^1];
+            float[] actual = new float[rows * net.OutputSize];
+            net.Predict(x, actual);
+            for (int i = 0; i < actual.Length; i++)
+                if (!(Math.Abs(actual[i] - expected[i]) <= 1e-5 + 1e-4 * Math.Abs(expected[i])))
+                    return $"{name}, {rows} rows: output {i} is {actual[i]}, reference {expected[i]}";
+            net.ComputeGradients(x, y, out _);
+            double[] grads = ReferenceNetwork.Gradients(net.Layers, net.Loss, net.Parameters, x, y, rows);
+            double scale = grads.Max(Math.Abs);
+            for (int i = 0; i < grads.Length; i++)
+                if (!(Math.Abs(net.Gradients[i] - grads[i]) <= 1e-5 * scale + 1e-4 * Math.Abs(grads[i])))
+                    return $"{name}, {rows} rows: gradient {i} is {net.Gradients[i]}, reference {grads[i]}";
+        }
+        return null;
+    }
+
+    /// <summary>Entry point of the child process: checks every network, prints the kernel path, exits 1 on a mismatch.</summary>
+    public static int RunAll(TextWriter output)
+    {
+        output.WriteLine($"kernels: {Simd.Description}");
+        int failures = 0;
+        foreach (string name in TestData.Names)
+        {
+            string? error = Check(name);
+            output.WriteLine(error ?? $"{name}: ok");
+            if (error is not null) failures++;
+        }
+        return failures == 0 ? 0 : 1;
+    }
+}
+
+public class KernelPathTests
+{
+    [Theory]
+    [MemberData(nameof(TestData.NetworkNames), MemberType = typeof(TestData))]
+    public void Generated_kernels_agree_with_the_reference_on_this_machines_path(string name) =>
+        Assert.Null(KernelAgreement.Check(name));
+
+    [Fact]
+    public void Portable_fallback_path_agrees_with_the_reference()
+    {
+        // The test assembly doubles as a program (Program.cs): run it with SIMD forced off.
+        string assembly = typeof(KernelPathTests).Assembly.Location;
+        var start = new ProcessStartInfo(Environment.ProcessPath!, ["exec", assembly, "kernel-check"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["NNGEN_DISABLE_SIMD"] = "1";
+        using Process process = Process.Start(start)!;
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}\n{stdout}\n{stderr}");
+        Assert.Contains("kernels: portable scalar", stdout);
+        Assert.Equal(TestData.Names.Length, stdout.Split('\n').Count(l => l.EndsWith(": ok", StringComparison.Ordinal)));
+    }
+}

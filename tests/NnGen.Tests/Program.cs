@@ -1,0 +1,14 @@
+using System;
+using NnGen.Tests.Numerics;
+
+namespace NnGen.Tests;
+
+/// <summary>
+/// The test assembly's entry point (the test SDK's generated one is turned off): <c>kernel-check</c> runs the
+/// generated-kernel agreement checks in a fresh process, so a test can run them with the portable path forced.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args) =>
+        args is ["kernel-check"] ? KernelAgreement.RunAll(Console.Out) : 0;
+}

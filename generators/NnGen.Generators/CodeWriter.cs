@@ -43,6 +43,34 @@ internal sealed class CodeWriter
 
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public static string Literal(string value) =>
-        "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r") + "\"";
+    /// <summary>A C# string literal: quotes, backslashes, control characters and every line terminator escaped.</summary>
+    public static string Literal(string value)
+    {
+        var sb = new StringBuilder("\"");
+        foreach (char c in value)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                default:
+                    if (char.IsControl(c) || c is '\u2028' or '\u2029') sb.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        return sb.Append('"').ToString();
+    }
+
+    /// <summary>Text safe inside a <c>//</c> comment: no character that would end the line.</summary>
+    public static string Comment(string value)
+    {
+        var sb = new StringBuilder(value.Length);
+        foreach (char c in value) sb.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c);
+        return sb.ToString();
+    }
+
+    /// <summary>Text safe inside a <c>///</c> XML doc comment.</summary>
+    public static string Xml(string value) =>
+        Comment(value).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -68,6 +68,16 @@ internal static class DiagnosticDescriptors
         "{0} of network '{1}' is {2}, but it must be {3}",
         Declaration, "Learning rates, decay rates and epsilons have ranges outside which training cannot work.");
 
+    public static readonly DiagnosticDescriptor StaticClass = Rule("NNG0012",
+        "Network class cannot be static",
+        "Network class '{0}' is static, but a network is an object with its own weights: remove 'static'",
+        Declaration, "The generated constructors, buffers and methods are instance members.");
+
+    public static readonly DiagnosticDescriptor TooLarge = Rule("NNG0013",
+        "Network is too large",
+        "Network '{0}' has {1} parameters, more than the {2} that fit in one .NET array",
+        Declaration, "All parameters live in one contiguous float array, whose length is limited to Array.MaxLength.");
+
     public static readonly DiagnosticDescriptor InputsMismatch = Rule("NNG0101",
         "Layer input size does not match the previous layer",
         "{0} layer {1} ('{2}') is declared with {3} inputs, but {4} produces {5}",
@@ -75,7 +85,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor OutputIncompatibleWithLoss = Rule("NNG0102",
         "Output layer does not fit the loss",
-        "The output layer '{0}' has {1} unit{2}, but {3} needs {4}",
+        "The output layer '{0}' has {1} {3} unit{2}, but {4} needs {5}",
         Shape, "Categorical losses need one output unit per class (at least 2); binary cross-entropy needs outputs that are probabilities.");
 
     public static readonly DiagnosticDescriptor GeneratorFailure = Rule("NNG0999",

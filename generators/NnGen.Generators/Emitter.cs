@@ -78,7 +78,7 @@ internal static class Emitter
         w.Line("// Dimensions (B = samples in the batch):");
         w.Line($"//   input                      {spec.Input}");
         foreach (LayerShape s in shapes)
-            w.Line($"//   {$"{s.Layer.Name} (Dense)",-26} {s.Inputs} -> {s.Outputs}, {s.Layer.Activation.ToString().ToLowerInvariant()}; kernel ({s.Inputs}, {s.Outputs}), bias ({s.Outputs}); {Int(s.Parameters)} parameters");
+            w.Line($"//   {$"{Comment(s.Layer.Name)} (Dense)",-26} {s.Inputs} -> {s.Outputs}, {s.Layer.Activation.ToString().ToLowerInvariant()}; kernel ({s.Inputs}, {s.Outputs}), bias ({s.Outputs}); {Int(s.Parameters)} parameters");
         w.Line();
     }
 
@@ -100,8 +100,8 @@ internal static class Emitter
         w.Line("// Where each layer's parameters live in _parameters (and its gradients in _gradients).");
         foreach (LayerShape s in shapes)
         {
-            w.Line($"private const int {KernelOffset(s)} = {s.KernelOffset}; // ({s.Inputs}, {s.Outputs}) {s.Layer.Name} kernel");
-            w.Line($"private const int {BiasOffset(s)} = {s.BiasOffset}; // ({s.Outputs}) {s.Layer.Name} bias");
+            w.Line($"private const int {KernelOffset(s)} = {s.KernelOffset}; // ({s.Inputs}, {s.Outputs}) {Comment(s.Layer.Name)} kernel");
+            w.Line($"private const int {BiasOffset(s)} = {s.BiasOffset}; // ({s.Outputs}) {Comment(s.Layer.Name)} bias");
         }
         w.Line();
     }
@@ -113,7 +113,7 @@ internal static class Emitter
         w.Line("private global::NnGen.Optimizers.IOptimizer _optimizer;");
         w.Line("private int _capacity; // B that the buffers below hold; they grow only when a larger batch arrives");
         foreach (LayerShape s in shapes)
-            w.Line($"private float[] {Out(s)} = global::System.Array.Empty<float>(), {Delta(s)} = global::System.Array.Empty<float>(); // (B, {s.Outputs}) {s.Layer.Name} output and its gradient");
+            w.Line($"private float[] {Out(s)} = global::System.Array.Empty<float>(), {Delta(s)} = global::System.Array.Empty<float>(); // (B, {s.Outputs}) {Comment(s.Layer.Name)} output and its gradient");
         w.Line();
     }
 
@@ -279,12 +279,12 @@ internal static class Emitter
         bool fused = FusedOutputGradient(spec);
         if (fused)
         {
-            w.Line($"// {last.Layer.Name}: {last.Layer.Activation.ToString().ToLowerInvariant()} and {Parser.Display(spec.Loss)} together: the gradient w.r.t. the logits directly.");
+            w.Line($"// {Comment(last.Layer.Name)}: {last.Layer.Activation.ToString().ToLowerInvariant()} and {Parser.Display(spec.Loss)} together: the gradient w.r.t. the logits directly.");
             w.Line($"global::NnGen.Kernels.LossKernels.LogitGradient({loss}, {lastDelta}, {lastBlock}, targets, {last.Outputs});");
         }
         else
         {
-            w.Line($"// {last.Layer.Name}: gradient of the loss w.r.t. the outputs.");
+            w.Line($"// {Comment(last.Layer.Name)}: gradient of the loss w.r.t. the outputs.");
             w.Line($"global::NnGen.Kernels.LossKernels.OutputGradient({loss}, {lastDelta}, {lastBlock}, targets, {last.Outputs});");
         }
         for (int i = shapes.Count - 1; i >= 0; i--)
@@ -292,7 +292,7 @@ internal static class Emitter
             LayerShape s = shapes[i];
             string outBlock = $"Block({Out(s)}, 0, rows * {s.Outputs})";
             string deltaBlock = $"Block({Delta(s)}, 0, rows * {s.Outputs})";
-            if (i != shapes.Count - 1) w.Line($"// {s.Layer.Name}");
+            if (i != shapes.Count - 1) w.Line($"// {Comment(s.Layer.Name)}");
             if (!(fused && i == shapes.Count - 1))
             {
                 switch (s.Layer.Activation)
@@ -318,13 +318,13 @@ internal static class Emitter
     {
         int k = s.Inputs, n = s.Outputs;
         bool relu = s.Layer.Activation == ActivationKind.Relu;
-        w.Line($"/// <summary>{s.Layer.Name}: y (rows, {n}) = {(relu ? "relu(" : "")}x (rows, {k}) · w ({k}, {n}) + b ({n}){(relu ? ")" : "")}.</summary>");
+        w.Line($"/// <summary>{Xml(s.Layer.Name)}: y (rows, {n}) = {(relu ? "relu(" : "")}x (rows, {k}) · w ({k}, {n}) + b ({n}){(relu ? ")" : "")}.</summary>");
         w.Open($"private static void {Method(s, "Forward")}(ref float y, ref float x, ref float w, ref float b, int rows)");
         EmitGemm(w, new Gemm("y", "x", "w", "b", M: Rows, Reduction: Int(k), ReductionIsConstant: true, N: n, AStrideM: k, AStrideReduction: "1", Relu: relu));
         w.Close();
         w.Line();
 
-        w.Line($"/// <summary>{s.Layer.Name}: dw ({k}, {n}) = x (rows, {k})ᵀ · dz (rows, {n}).</summary>");
+        w.Line($"/// <summary>{Xml(s.Layer.Name)}: dw ({k}, {n}) = x (rows, {k})ᵀ · dz (rows, {n}).</summary>");
         w.Open($"private static void {Method(s, "WeightGradient")}(ref float dw, ref float dz, ref float x, int rows)");
         EmitGemm(w, new Gemm("dw", "x", "dz", Bias: null, M: Int(k), Reduction: Rows, ReductionIsConstant: false, N: n, AStrideM: 1, AStrideReduction: Int(k), Relu: false));
         w.Close();
@@ -332,7 +332,7 @@ internal static class Emitter
 
         if (s.Index > 1)
         {
-            w.Line($"/// <summary>{s.Layer.Name}: dx (rows, {k}) = dz (rows, {n}) · w ({k}, {n})ᵀ.</summary>");
+            w.Line($"/// <summary>{Xml(s.Layer.Name)}: dx (rows, {k}) = dz (rows, {n}) · w ({k}, {n})ᵀ.</summary>");
             w.Open($"private static void {Method(s, "InputGradient")}(ref float dx, ref float dz, ref float w, int rows)");
             EmitInputGradient(w, k, n);
             w.Close();
@@ -366,8 +366,7 @@ internal static class Emitter
             }
             if (n % 16 >= 8)
             {
-                w.Open("");
-                w.Line($"const int j = {n16};");
+                w.Open($"for (int j = {n16}; j < {n16 + 8}; j += 8)");
                 EmitTile(w, g, rows: 4, vectors: 1);
                 w.Close();
             }

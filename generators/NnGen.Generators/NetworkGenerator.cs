@@ -64,7 +64,12 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     {
         try
         {
-            return Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ct);
+            // [Sequential] twice (on two partial declarations) is the compiler's CS0579: generate from the first only.
+            AttributeData first = ctx.TargetSymbol.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == Parser.SequentialAttribute);
+            SyntaxReference? firstSyntax = first.ApplicationSyntaxReference;
+            if (firstSyntax is not null && (firstSyntax.SyntaxTree != ctx.TargetNode.SyntaxTree || !ctx.TargetNode.Span.Contains(firstSyntax.Span)))
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            return Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, first, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

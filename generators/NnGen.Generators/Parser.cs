@@ -32,6 +32,7 @@ internal static class Parser
         var sequentialSyntax = sequential.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax;
         Location typeLocation = type.Locations.FirstOrDefault() ?? Location.None;
         string typeName = type.Name;
+        string identifier = Identifier(type.Name);
 
         // The class itself.
         var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<TypeDeclarationSyntax>().ToList();
@@ -40,6 +41,8 @@ internal static class Parser
             Location at = sequentialSyntax?.Parent?.Parent is TypeDeclarationSyntax decl ? decl.Identifier.GetLocation() : typeLocation;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, at, typeName));
         }
+        if (type.IsStatic)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticClass, typeLocation, typeName));
         for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
         {
             if (t.TypeParameters.Length > 0)
@@ -54,7 +57,7 @@ internal static class Parser
             var decls = t.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<TypeDeclarationSyntax>().ToList();
             if (!decls.Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, typeLocation, typeName, t.Name));
-            containing.Insert(0, new ContainingType(Keyword(decls.FirstOrDefault()), t.Name));
+            containing.Insert(0, new ContainingType(Keyword(decls.FirstOrDefault()), Identifier(t.Name)));
         }
 
         // [Sequential(...)] named arguments.
@@ -135,14 +138,21 @@ internal static class Parser
 
         var spec = new NetworkSpec(
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-            containing.ToEquatableArray(), Keyword(declarations.FirstOrDefault()), typeName, modelName, input, loss, optimizer, seed, layers.ToEquatableArray());
+            containing.ToEquatableArray(), Keyword(declarations.FirstOrDefault()), identifier, modelName, input, loss, optimizer, seed, layers.ToEquatableArray());
         if (input > 0 && layers.All(l => l.Units > 0))
-            CheckShapes(spec, layerAttributes.Select(l => l.Syntax).ToList(), diagnostics);
+            CheckShapes(spec, layerAttributes.Select(l => l.Syntax).ToList(), diagnostics, typeLocation);
         return spec;
     }
 
-    private static void CheckShapes(NetworkSpec spec, List<AttributeSyntax?> layerSyntax, List<DiagnosticInfo> diagnostics)
+    private static void CheckShapes(NetworkSpec spec, List<AttributeSyntax?> layerSyntax, List<DiagnosticInfo> diagnostics, Location? typeLocation)
     {
+        long total = ShapeInference.ParameterCountChecked(spec);
+        if (total > ShapeInference.MaxParameters)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, typeLocation, spec.TypeName.TrimStart('@'),
+                total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), ShapeInference.MaxParameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
+            return;
+        }
         var shapes = ShapeInference.Infer(spec);
         for (int i = 0; i < shapes.Count; i++)
         {
@@ -158,15 +168,21 @@ internal static class Parser
         string? needs = spec.Loss switch
         {
             LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy when output.Units < 2 => "at least 2 (one per class)",
-            LossKind.BinaryCrossEntropy when output.Activation != ActivationKind.Sigmoid && output.Units != 1 => "1 sigmoid unit, or sigmoid units (one per label)",
+            LossKind.BinaryCrossEntropy when output.Activation != ActivationKind.Sigmoid => "sigmoid outputs (probabilities), one per label",
             _ => null,
         };
         if (needs is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputIncompatibleWithLoss, ArgumentLocation(layerSyntax[layerSyntax.Count - 1], "units", 0),
-                output.Name, output.Units, output.Units == 1 ? "" : "s", Display(spec.Loss), needs));
+            bool activationIsTheProblem = spec.Loss == LossKind.BinaryCrossEntropy;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputIncompatibleWithLoss,
+                ArgumentLocation(layerSyntax[layerSyntax.Count - 1], activationIsTheProblem ? "activation" : "units", activationIsTheProblem ? 1 : 0),
+                output.Name, output.Units, output.Units == 1 ? "" : "s", output.Activation.ToString().ToLowerInvariant(), Display(spec.Loss), needs));
         }
     }
+
+    /// <summary>The name as a C# identifier: keywords get their '@'.</summary>
+    private static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     private static string Keyword(TypeDeclarationSyntax? declaration) => declaration switch
     {

@@ -27,6 +27,21 @@ internal static class ShapeInference
         return shapes.ToEquatableArray();
     }
 
+    /// <summary>The most parameters one float array can hold (Array.MaxLength).</summary>
+    public const long MaxParameters = 0x7FFFFFC7;
+
+    /// <summary>The parameter count in 64 bits, for the size check that must precede <see cref="Infer"/>.</summary>
+    public static long ParameterCountChecked(NetworkSpec spec)
+    {
+        long total = 0, inputs = spec.Input;
+        foreach (LayerSpec layer in spec.Layers)
+        {
+            total += inputs * layer.Units + layer.Units;
+            inputs = layer.Units;
+        }
+        return total;
+    }
+
     public static int ParameterCount(EquatableArray<LayerShape> shapes)
     {
         int total = 0;

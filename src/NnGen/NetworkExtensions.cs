@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Numerics.Tensors;
 using System.Text;
+using NnGen.Callbacks;
 
 namespace NnGen;
 
@@ -40,10 +42,12 @@ public static class NetworkExtensions
     /// <param name="seed">Seed of the shuffle.</param>
     /// <param name="verbose">0 silent, 1 progress line per epoch (live on a terminal), 2 one line per epoch.</param>
     /// <param name="output">Where progress goes; the console by default.</param>
+    /// <param name="callbacks">Called at the start and end of training, of each epoch and of each batch.</param>
     /// <returns>Loss and accuracy per epoch (and their validation counterparts).</returns>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the weights are those before the failing batch.</exception>
     public static History Fit(this INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets,
         int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true, int seed = 0,
-        int verbose = 1, TextWriter? output = null)
+        int verbose = 1, TextWriter? output = null, IEnumerable<Callback>? callbacks = null)
     {
         int n = CheckData(network, inputs, targets);
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Epochs must be 0 or more.");
@@ -57,18 +61,24 @@ public static class NetworkExtensions
         ReadOnlySpan<float> trainX = inputs[..(trainCount * inSize)], trainY = targets[..(trainCount * tSize)];
         ReadOnlySpan<float> valX = inputs[(trainCount * inSize)..], valY = targets[(trainCount * tSize)..];
 
-        output ??= Console.Out;
-        var progress = new ProgressPrinter(output, verbose, epochs, (trainCount + batchSize - 1) / batchSize);
         var history = new History();
+        int steps = (trainCount + batchSize - 1) / batchSize;
+        var context = new TrainingContext(network, epochs, steps, trainCount, valCount, history);
+        var all = new List<Callback>();
+        if (verbose > 0) all.Add(new ProgressLogger(output ?? Console.Out, verbose));
+        if (callbacks is not null) all.AddRange(callbacks);
+
         var rng = new Rng(seed);
         int[] order = new int[trainCount];
         for (int i = 0; i < trainCount; i++) order[i] = i;
         float[] batchX = shuffle ? new float[batchSize * inSize] : [];
         float[] batchY = shuffle ? new float[batchSize * tSize] : [];
+        var logs = new Dictionary<string, float>();
 
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        foreach (Callback c in all) c.OnTrainBegin(context);
+        for (int epoch = 1; epoch <= epochs && !context.StopTraining; epoch++)
         {
-            progress.StartEpoch(epoch);
+            foreach (Callback c in all) c.OnEpochBegin(context, epoch);
             if (shuffle) rng.Shuffle<int>(order);
             double lossSum = 0, correctSum = 0;
             int seen = 0, batch = 0;
@@ -102,18 +112,22 @@ public static class NetworkExtensions
                 lossSum += (double)loss * rows;
                 correctSum += correct;
                 seen += rows;
-                progress.Batch(batch, (float)(lossSum / seen), (float)(correctSum / seen));
+                foreach (Callback c in all) c.OnBatchEnd(context, batch, (float)(lossSum / seen), (float)(correctSum / seen));
             }
-            history.Add("loss", (float)(lossSum / seen));
-            history.Add("accuracy", (float)(correctSum / seen));
+            logs.Clear();
+            logs["loss"] = (float)(lossSum / seen);
+            logs["accuracy"] = (float)(correctSum / seen);
             if (valCount > 0)
             {
                 Evaluation val = EvaluateCore(network, valX, valY, batchSize);
-                history.Add("val_loss", val.Loss);
-                history.Add("val_accuracy", val.Accuracy);
+                logs["val_loss"] = val.Loss;
+                logs["val_accuracy"] = val.Accuracy;
             }
-            progress.EndEpoch(history);
+            foreach (var (name, value) in logs) history.Add(name, value);
+            logs["lr"] = network.Optimizer.LearningRate;
+            foreach (Callback c in all) c.OnEpochEnd(context, epoch, logs);
         }
+        foreach (Callback c in all) c.OnTrainEnd(context);
         return history;
     }
 
@@ -220,36 +234,35 @@ public static class NetworkExtensions
     }
 
     /// <summary>Keras-style progress: "Epoch 3/10" then "1500/1500 - 2s - loss: 0.3012 - accuracy: 0.8901 - ...".</summary>
-    private sealed class ProgressPrinter(TextWriter output, int verbose, int epochs, int steps)
+    private sealed class ProgressLogger(TextWriter output, int verbose) : Callback
     {
         private readonly bool _live = verbose == 1 && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         private readonly Stopwatch _clock = new();
         private long _lastDraw;
 
-        public void StartEpoch(int epoch)
+        public override void OnEpochBegin(TrainingContext context, int epoch)
         {
-            if (verbose == 0) return;
-            output.WriteLine($"Epoch {epoch}/{epochs}");
+            output.WriteLine($"Epoch {epoch}/{context.Epochs}");
             _clock.Restart();
             _lastDraw = 0;
         }
 
-        public void Batch(int batch, float loss, float accuracy)
+        public override void OnBatchEnd(TrainingContext context, int batch, float loss, float accuracy)
         {
-            if (!_live || (_clock.ElapsedMilliseconds - _lastDraw < 100 && batch < steps)) return;
+            if (!_live || (_clock.ElapsedMilliseconds - _lastDraw < 100 && batch < context.StepsPerEpoch)) return;
             _lastDraw = _clock.ElapsedMilliseconds;
-            output.Write(string.Create(CultureInfo.InvariantCulture, $"\r{batch}/{steps} - loss: {loss:F4} - accuracy: {accuracy:F4}   "));
+            output.Write(string.Create(CultureInfo.InvariantCulture, $"\r{batch}/{context.StepsPerEpoch} - loss: {loss:F4} - accuracy: {accuracy:F4}   "));
         }
 
-        public void EndEpoch(History history)
+        public override void OnEpochEnd(TrainingContext context, int epoch, IReadOnlyDictionary<string, float> logs)
         {
-            if (verbose == 0) return;
             double seconds = _clock.Elapsed.TotalSeconds;
+            int steps = context.StepsPerEpoch;
             var sb = new StringBuilder();
             if (_live) sb.Append('\r');
             sb.Append(CultureInfo.InvariantCulture, $"{steps}/{steps} - {seconds:F0}s");
-            foreach (var (name, values) in history.Metrics)
-                sb.Append(CultureInfo.InvariantCulture, $" - {name}: {values[^1]:F4}");
+            foreach (var (name, value) in logs)
+                if (name != "lr") sb.Append(CultureInfo.InvariantCulture, $" - {name}: {value:F4}");
             sb.Append(CultureInfo.InvariantCulture, $" - {seconds:F0}s/epoch - {FormatTime(seconds / steps)}/step");
             output.WriteLine(sb.ToString());
         }

@@ -162,14 +162,19 @@ public class DiagnosticTests
     public void CategoricalCrossEntropyWithOneOutputUnit()
     {
         const string source = "[Sequential(Input = 4, Loss = Loss.CategoricalCrossEntropy)]\n[Dense(8, Relu)]\n[Dense(1, Sigmoid)]\npublic partial class Net;";
-        Diagnostic d = Expect(source, "NNG0102", "1 unit", "categorical cross-entropy", "at least 2");
+        Diagnostic d = Expect(source, "NNG0102", "has 1 sigmoid unit,", "categorical cross-entropy", "at least 2");
         Assert.Equal("1", SpanText(source, d));
         Expect("[Sequential(Input = 4, Loss = Loss.SparseCategoricalCrossEntropy)]\n[Dense(1, Softmax)]\npublic partial class Net;", "NNG0102", "sparse categorical cross-entropy");
     }
 
     [Fact]
-    public void BinaryCrossEntropyWithSeveralNonSigmoidUnits() =>
-        Expect("[Sequential(Input = 4, Loss = Loss.BinaryCrossEntropy)]\n[Dense(3, Softmax)]\npublic partial class Net;", "NNG0102", "3 units", "binary cross-entropy");
+    public void BinaryCrossEntropyWithoutSigmoidOutputs()
+    {
+        const string source = "[Sequential(Input = 4, Loss = Loss.BinaryCrossEntropy)]\n[Dense(3, Softmax)]\npublic partial class Net;";
+        Diagnostic d = Expect(source, "NNG0102", "3 softmax units", "binary cross-entropy", "sigmoid outputs");
+        Assert.Equal("Softmax", SpanText(source, d));
+        Expect("[Sequential(Input = 4, Loss = Loss.BinaryCrossEntropy)]\n[Dense(1, Tanh)]\npublic partial class Net;", "NNG0102", "1 tanh unit,");
+    }
 
     [Fact]
     public void SeveralProblemsAreAllReported()
@@ -269,7 +274,7 @@ public class DiagnosticTests
 
         // The loss/output rule (NNG0102), as Parser.CheckShapes states it.
         if (layerCount > 0 && lastUnits > 0 && loss is 0 or 1 && lastUnits < 2) valid = false;
-        if (layerCount > 0 && lastUnits > 0 && loss == 2 && lastActivation != 2 && lastUnits != 1) valid = false;
+        if (layerCount > 0 && lastUnits > 0 && loss == 2 && lastActivation != 2) valid = false;
 
         string source = $"[Sequential({string.Join(", ", sequential)})]\n{layers}public {(partial ? "partial " : "")}class {name};\n";
         return new RandomDeclaration(name, source, valid);

@@ -9,6 +9,10 @@ namespace NnGen.Tests;
 /// </summary>
 public static class Program
 {
-    public static int Main(string[] args) =>
-        args is ["kernel-check"] ? KernelAgreement.RunAll(Console.Out) : 0;
+    public static int Main(string[] args) => args switch
+    {
+        ["kernel-check"] => KernelAgreement.RunAll(Console.Out),
+        ["train-history"] => KernelAgreement.PrintTrainingHistory(Console.Out),
+        _ => 0,
+    };
 }

@@ -35,6 +35,33 @@ public static class Simd
     public static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : a * b + c;
 
+    /// <summary>The lane sums of four vectors: [Σa0, Σa1, Σa2, Σa3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> HorizontalSums(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
+    {
+        if (Avx.IsSupported)
+        {
+            Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
+            return h.GetLower() + h.GetUpper();
+        }
+        return Vector128.Create(HorizontalSum(a0), HorizontalSum(a1), HorizontalSum(a2), HorizontalSum(a3));
+    }
+
+    /// <summary>The lane sums of eight vectors: [Σa0, Σa1, Σa2, Σa3, Σb0, Σb1, Σb2, Σb3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> HorizontalSums(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
+        Vector256<float> b0, Vector256<float> b1, Vector256<float> b2, Vector256<float> b3)
+    {
+        if (Avx.IsSupported)
+        {
+            Vector256<float> ha = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
+            Vector256<float> hb = Avx.HorizontalAdd(Avx.HorizontalAdd(b0, b1), Avx.HorizontalAdd(b2, b3));
+            // ha = [a lower-half sums | a upper-half sums], hb likewise: add the halves, a's in the low lane, b's in the high.
+            return Avx.Permute2x128(ha, hb, 0x20) + Avx.Permute2x128(ha, hb, 0x31);
+        }
+        return Vector256.Create(HorizontalSums(a0, a1, a2, a3), HorizontalSums(b0, b1, b2, b3));
+    }
+
     /// <summary>Sum of the 8 lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float HorizontalSum(Vector256<float> v)

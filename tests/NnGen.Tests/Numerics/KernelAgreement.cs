@@ -37,6 +37,21 @@ internal static class KernelAgreement
         return null;
     }
 
+    /// <summary>A seeded training run of the seed model on synthetic data: its History, one loss per line ("R" format).</summary>
+    public static string TrainingHistory()
+    {
+        var net = new Networks.MnistMlp(seed: 11);
+        (float[] x, float[] y) = TestData.Batch(net, rows: 600, seed: 12);
+        History history = net.Fit(x, y, epochs: 3, batchSize: 32, validationSplit: 0.2, seed: 13, verbose: 0);
+        return string.Join("\n", history.Loss.Concat(history.ValLoss).Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    public static int PrintTrainingHistory(TextWriter output)
+    {
+        output.WriteLine(TrainingHistory());
+        return 0;
+    }
+
     /// <summary>Entry point of the child process: checks every network, prints the kernel path, exits 1 on a mismatch.</summary>
     public static int RunAll(TextWriter output)
     {
@@ -59,22 +74,48 @@ public class KernelPathTests
     public void Generated_kernels_agree_with_the_reference_on_this_machines_path(string name) =>
         Assert.Null(KernelAgreement.Check(name));
 
-    [Fact]
-    public void Portable_fallback_path_agrees_with_the_reference()
+    /// <summary>Runs the test assembly as a program (Program.cs) with one environment variable set; returns its output.</summary>
+    private static string RunChild(string mode, string variable, string value)
     {
-        // The test assembly doubles as a program (Program.cs): run it with SIMD forced off.
         string assembly = typeof(KernelPathTests).Assembly.Location;
-        var start = new ProcessStartInfo(Environment.ProcessPath!, ["exec", assembly, "kernel-check"])
+        var start = new ProcessStartInfo(Environment.ProcessPath!, ["exec", assembly, mode])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["NNGEN_DISABLE_SIMD"] = "1";
+        start.Environment[variable] = value;
         using Process process = Process.Start(start)!;
         string stdout = process.StandardOutput.ReadToEnd();
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}\n{stdout}\n{stderr}");
+        Assert.True(process.ExitCode == 0, $"{mode} with {variable}={value}: exit code {process.ExitCode}\n{stdout}\n{stderr}");
+        return stdout;
+    }
+
+    [Fact]
+    public void Training_history_is_the_same_on_the_portable_path_within_rounding()
+    {
+        float[] simd = Parse(KernelAgreement.TrainingHistory());
+        float[] portable = Parse(RunChild("train-history", "NNGEN_DISABLE_SIMD", "1"));
+        Assert.Equal(simd.Length, portable.Length);
+        for (int i = 0; i < simd.Length; i++)
+            Assert.True(Math.Abs(simd[i] - portable[i]) <= 1e-3f * Math.Abs(simd[i]), $"loss {i}: {simd[i]} with SIMD, {portable[i]} portable");
+    }
+
+    [Fact]
+    public void Training_history_is_bit_identical_with_one_thread()
+    {
+        // Parts split whole output columns, so each number is computed by the same instructions whatever the thread count.
+        Assert.Equal(KernelAgreement.TrainingHistory(), RunChild("train-history", "NNGEN_THREADS", "1").TrimEnd());
+    }
+
+    private static float[] Parse(string lines) =>
+        lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => float.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    [Fact]
+    public void Portable_fallback_path_agrees_with_the_reference()
+    {
+        string stdout = RunChild("kernel-check", "NNGEN_DISABLE_SIMD", "1");
         Assert.Contains("kernels: portable scalar", stdout);
         Assert.Equal(TestData.Names.Length, stdout.Split('\n').Count(l => l.EndsWith(": ok", StringComparison.Ordinal)));
     }

@@ -1,0 +1,11 @@
+using NnGen;
+using static NnGen.Activation;
+
+namespace NnGen.Benchmarks;
+
+/// <summary>The seed model, exactly as in samples/FashionMnist.</summary>
+[Sequential(Input = 784, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Adam)]
+[Dense(256, Relu)]
+[Dense(128, Relu)]
+[Dense(10, Softmax)]
+public partial class MnistMlp;

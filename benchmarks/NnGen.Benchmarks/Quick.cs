@@ -1,0 +1,45 @@
+using System;
+using System.Diagnostics;
+
+namespace NnGen.Benchmarks;
+
+/// <summary>`quick`: a Stopwatch run of the same workloads, for fast iteration while tuning kernels (BenchmarkDotNet is the reference).</summary>
+internal static class Quick
+{
+    public static void Run()
+    {
+        Console.WriteLine($"kernels: {NnGen.Kernels.Simd.Description}, threads: {NnGen.Kernels.Workers.Count}");
+        foreach (int batch in new[] { 32, 256 })
+        {
+            INetwork n = new MnistMlp(1);
+            var data = new Workloads.Epoch(batch);
+            int steps = data.Steps;
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; sw.ElapsedMilliseconds < 1500; i++) data.Step(n, i); // past tiered compilation
+            sw.Restart();
+            for (int i = 0; i < steps; i++) data.Step(n, i);
+            double step = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            for (int i = 0; i < steps; i++) data.Gradients(n, i);
+            double grads = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            for (int i = 0; i < steps; i++) n.Optimizer.Update(n.Parameters, n.Gradients);
+            Console.WriteLine($"batch {batch}: {step:F3} s per 48,000-sample epoch of steps; forward+backward {grads:F3} s, optimizer {sw.Elapsed.TotalSeconds:F3} s");
+        }
+        {
+            var net = new MnistMlp(1);
+            var (x, _) = Workloads.Batch(1000);
+            float[] outputs = new float[1000 * 10];
+            for (int i = 0; i < 20; i++) net.Predict(x, outputs);
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 50; i++) net.Predict(x, outputs);
+            Console.WriteLine($"predict batch 1000: {50_000 / sw.Elapsed.TotalSeconds:N0} samples/s");
+            float[] one = x.AsSpan(0, 784).ToArray();
+            float[] o = new float[10];
+            for (int i = 0; i < 20000; i++) net.Predict(one, o);
+            sw.Restart();
+            for (int i = 0; i < 100000; i++) net.Predict(one, o);
+            Console.WriteLine($"predict batch 1: {sw.Elapsed.TotalMilliseconds * 1000 / 100000:F2} us per sample");
+        }
+    }
+}

@@ -52,9 +52,10 @@ internal static class Emitter
         EmitInterface(w, spec, shapes);
         EmitEntryPoints(w, spec, shapes);
         EmitForward(w, shapes);
+        EmitPenalty(w, shapes);
         EmitBackward(w, spec, shapes);
         EmitTasks(w, shapes);
-        foreach (LayerShape s in shapes) EmitDenseKernels(w, s);
+        foreach (LayerShape s in shapes.Where(s => s.IsDense)) EmitDenseKernels(w, s);
         w.Close();
 
         foreach (ContainingType _ in spec.ContainingTypes) w.Close();
@@ -66,20 +67,45 @@ internal static class Emitter
 
     /// <summary>The canonical architecture text recorded in weights files.</summary>
     public static string Architecture(NetworkSpec spec) =>
-        string.Join(" > ", new[] { $"Input({Int(spec.Input)})" }.Concat(spec.Layers.Select(l => $"Dense({Int(l.Units)}, {l.Activation})")));
+        string.Join(" > ", new[] { $"Input({Int(spec.Input)})" }.Concat(spec.Layers.Select(l => l.Kind switch
+        {
+            LayerKind.Dense => $"Dense({Int(l.Units)}, {l.Activation})",
+            LayerKind.Dropout => $"Dropout({Float(l.Rate).TrimEnd('f')})",
+            LayerKind.Activation => $"Activation({l.Activation})",
+            _ => "BatchNormalization",
+        })));
 
     private static string Out(LayerShape s) => $"_y{s.Index}";
     private static string Delta(LayerShape s) => $"_dy{s.Index}";
-    private static string Method(LayerShape s, string what) => $"Dense{s.Index}{what}";
-    private static string KernelOffset(LayerShape s) => $"Dense{s.Index}Kernel";
-    private static string BiasOffset(LayerShape s) => $"Dense{s.Index}Bias";
+    private static string Method(LayerShape s, string what) => $"{s.Layer.Kind}{s.Index}{what}";
+    private static string KernelOffset(LayerShape s) => s.IsDense ? $"Dense{s.Index}Kernel" : $"{s.Layer.Kind}{s.Index}Gamma";
+    private static string BiasOffset(LayerShape s) => s.IsDense ? $"Dense{s.Index}Bias" : $"{s.Layer.Kind}{s.Index}Beta";
+    private static string MeanOffset(LayerShape s) => $"{s.Layer.Kind}{s.Index}MovingMean";
+    private static string VarianceOffset(LayerShape s) => $"{s.Layer.Kind}{s.Index}MovingVariance";
+    private static string ActivationName(ActivationKind a) => $"global::NnGen.Activation.{a}";
+
+    /// <summary>The activation a layer applies to its output (none for BatchNormalization and Dropout).</summary>
+    private static ActivationKind? ActivationOf(LayerShape s) =>
+        s.Layer.Kind is LayerKind.Dense or LayerKind.Activation ? s.Layer.Activation : null;
+
+    /// <summary>The block of the layer's input: the batch for the first layer, the previous layer's output otherwise.</summary>
+    private static string InputArray(EquatableArray<LayerShape> shapes, int i) => i == 0 ? "_x" : Out(shapes[i - 1]);
 
     private static void EmitLegend(CodeWriter w, NetworkSpec spec, EquatableArray<LayerShape> shapes)
     {
         w.Line("// Dimensions (B = samples in the batch):");
         w.Line($"//   input                      {spec.Input}");
         foreach (LayerShape s in shapes)
-            w.Line($"//   {$"{Comment(s.Layer.Name)} (Dense)",-26} {s.Inputs} -> {s.Outputs}, {s.Layer.Activation.ToString().ToLowerInvariant()}; kernel ({s.Inputs}, {s.Outputs}), bias ({s.Outputs}); {Int(s.Parameters)} parameters");
+        {
+            string what = s.Layer.Kind switch
+            {
+                LayerKind.Dense => $"{s.Inputs} -> {s.Outputs}, {s.Layer.Activation.ToString().ToLowerInvariant()}; kernel ({s.Inputs}, {s.Outputs}), bias ({s.Outputs}); {Int(s.Parameters)} parameters",
+                LayerKind.BatchNormalization => $"{s.Inputs}; gamma, beta ({s.Outputs}) trainable; moving mean, variance ({s.Outputs})",
+                LayerKind.Dropout => $"{s.Inputs}; rate {Float(s.Layer.Rate).TrimEnd('f')}",
+                _ => $"{s.Inputs}; {s.Layer.Activation.ToString().ToLowerInvariant()}",
+            };
+            w.Line($"//   {$"{Comment(s.Layer.Name)} ({s.Layer.Kind})",-34} {what}");
+        }
         w.Line();
     }
 
@@ -97,12 +123,24 @@ internal static class Emitter
         w.Line($"public const int TargetSize = {targetSize};");
         w.Line("/// <summary>Trainable parameters in all layers.</summary>");
         w.Line($"public const int ParameterCount = {ShapeInference.ParameterCount(shapes)};");
+        w.Line("/// <summary>Non-trainable parameters (BatchNormalization's moving statistics).</summary>");
+        w.Line($"public const int NonTrainableCount = {ShapeInference.StateCount(shapes)};");
         w.Line();
-        w.Line("// Where each layer's parameters live in _parameters (and its gradients in _gradients).");
+        w.Line("// Where each layer's parameters live in _parameters (and its gradients in _gradients), and its moving statistics in _state.");
         foreach (LayerShape s in shapes)
         {
-            w.Line($"private const int {KernelOffset(s)} = {s.KernelOffset}; // ({s.Inputs}, {s.Outputs}) {Comment(s.Layer.Name)} kernel");
-            w.Line($"private const int {BiasOffset(s)} = {s.BiasOffset}; // ({s.Outputs}) {Comment(s.Layer.Name)} bias");
+            if (s.IsDense)
+            {
+                w.Line($"private const int {KernelOffset(s)} = {s.KernelOffset}; // ({s.Inputs}, {s.Outputs}) {Comment(s.Layer.Name)} kernel");
+                w.Line($"private const int {BiasOffset(s)} = {s.BiasOffset}; // ({s.Outputs}) {Comment(s.Layer.Name)} bias");
+            }
+            else if (s.Layer.Kind == LayerKind.BatchNormalization)
+            {
+                w.Line($"private const int {KernelOffset(s)} = {s.KernelOffset}; // ({s.Outputs}) {Comment(s.Layer.Name)} gamma");
+                w.Line($"private const int {BiasOffset(s)} = {s.BiasOffset}; // ({s.Outputs}) {Comment(s.Layer.Name)} beta");
+                w.Line($"private const int {MeanOffset(s)} = {s.StateOffset}; // ({s.Outputs}) {Comment(s.Layer.Name)} moving mean, in _state");
+                w.Line($"private const int {VarianceOffset(s)} = {s.StateOffset + s.Outputs}; // ({s.Outputs}) {Comment(s.Layer.Name)} moving variance, in _state");
+            }
         }
         w.Line();
     }
@@ -111,12 +149,23 @@ internal static class Emitter
     {
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
+        w.Line("private readonly float[] _state = new float[NonTrainableCount];");
+        if (shapes.Any(s => s.Layer.Kind == LayerKind.Dropout)) w.Line("private global::NnGen.Rng _dropoutRng; // dropout masks, seeded with the weights");
         w.Line("private global::NnGen.Optimizers.IOptimizer _optimizer;");
         w.Line("private int _capacity; // B that the buffers below hold; they grow only when a larger batch arrives");
         w.Line("private int _rows; // B of the batch in flight");
         w.Line($"private float[] _x = global::System.Array.Empty<float>(); // (B, {shapes[0].Inputs}) the batch's inputs");
         foreach (LayerShape s in shapes)
+        {
             w.Line($"private float[] {Out(s)} = global::System.Array.Empty<float>(), {Delta(s)} = global::System.Array.Empty<float>(); // (B, {s.Outputs}) {Comment(s.Layer.Name)} output and its gradient");
+            if (s.Layer.Kind == LayerKind.Dropout)
+                w.Line($"private float[] _mask{s.Index} = global::System.Array.Empty<float>(); // (B, {s.Outputs}) {Comment(s.Layer.Name)} mask: 0 or 1/(1 - rate)");
+            if (s.Layer.Kind == LayerKind.BatchNormalization)
+            {
+                w.Line($"private float[] _xhat{s.Index} = global::System.Array.Empty<float>(); // (B, {s.Outputs}) {Comment(s.Layer.Name)} normalised input");
+                w.Line($"private readonly float[] _invStd{s.Index} = new float[{s.Outputs}], _scale{s.Index} = new float[{s.Outputs}]; // ({s.Outputs}) 1/sqrt(var + eps) of the batch; scratch");
+            }
+        }
         w.Line();
     }
 
@@ -130,20 +179,31 @@ internal static class Emitter
         w.Line($"/// <summary>Creates the network with weights initialised from the declared seed ({spec.Seed}).</summary>");
         w.Line($"public {spec.TypeName}() : this({spec.Seed}) {{ }}");
         w.Line();
-        w.Line("/// <summary>Creates the network with Glorot-uniform kernels drawn from <paramref name=\"seed\"/> and zero biases.</summary>");
+        w.Line("/// <summary>Creates the network with kernels drawn from <paramref name=\"seed\"/> by each layer's initialiser (Glorot uniform unless declared) and zero biases.</summary>");
         w.Open($"public {spec.TypeName}(int seed)");
         w.Line($"_optimizer = {optimizer};");
         w.Line("InitializeWeights(seed);");
         w.Close();
         w.Line();
-        w.Line("/// <summary>Re-initialises every layer (Glorot-uniform kernels, zero biases) from <paramref name=\"seed\"/> and resets the optimizer.</summary>");
+        w.Line("/// <summary>Re-initialises every layer from <paramref name=\"seed\"/> (kernels by their initialiser, zero biases, unit BatchNormalization scales and variances) and resets the optimizer.</summary>");
         w.Open("public void InitializeWeights(int seed)");
         w.Line("var rng = new global::NnGen.Rng(seed);");
         foreach (LayerShape s in shapes)
         {
-            w.Line($"global::NnGen.Initializers.GlorotUniform(Block(_parameters, {KernelOffset(s)}, {s.Inputs * s.Outputs}), {s.Inputs}, {s.Outputs}, ref rng);");
-            w.Line($"Block(_parameters, {BiasOffset(s)}, {s.Outputs}).Clear();");
+            if (s.IsDense)
+            {
+                w.Line($"global::NnGen.Initializers.Initialize((global::NnGen.Initializer){s.Layer.Initializer}, Block(_parameters, {KernelOffset(s)}, {s.Inputs * s.Outputs}), {s.Inputs}, {s.Outputs}, ref rng);");
+                w.Line($"Block(_parameters, {BiasOffset(s)}, {s.Outputs}).Clear();");
+            }
+            else if (s.Layer.Kind == LayerKind.BatchNormalization)
+            {
+                w.Line($"Block(_parameters, {KernelOffset(s)}, {s.Outputs}).Fill(1f); // gamma");
+                w.Line($"Block(_parameters, {BiasOffset(s)}, {s.Outputs}).Clear(); // beta");
+                w.Line($"Block(_state, {MeanOffset(s)}, {s.Outputs}).Clear();");
+                w.Line($"Block(_state, {VarianceOffset(s)}, {s.Outputs}).Fill(1f);");
+            }
         }
+        if (shapes.Any(s => s.Layer.Kind == LayerKind.Dropout)) w.Line("_dropoutRng = new global::NnGen.Rng(~(long)seed);");
         w.Line("_optimizer.Reset();");
         w.Close();
         w.Line();
@@ -163,7 +223,7 @@ internal static class Emitter
         w.Line("private static readonly global::NnGen.LayerInfo[] LayerInfos =");
         w.Line("[");
         foreach (LayerShape s in shapes)
-            w.Line($"    new({Literal(s.Layer.Name)}, \"Dense\", {s.Inputs}, {s.Outputs}, global::NnGen.Activation.{s.Layer.Activation}, {s.Parameters}, {s.KernelOffset}),");
+            w.Line($"    new({Literal(s.Layer.Name)}, \"{s.Layer.Kind}\", {s.Inputs}, {s.Outputs}, {ActivationName(ActivationOf(s) ?? ActivationKind.Linear)}, {s.Parameters}, {s.KernelOffset}, {s.StateParameters}),");
         w.Line("];");
         w.Line();
         w.Line($"string global::NnGen.INetwork.Name => {Literal(spec.ModelName)};");
@@ -174,6 +234,7 @@ internal static class Emitter
         w.Line("global::System.Collections.Generic.IReadOnlyList<global::NnGen.LayerInfo> global::NnGen.INetwork.Layers => LayerInfos;");
         w.Line($"string global::NnGen.INetwork.Architecture => {Literal(Architecture(spec))};");
         w.Line("global::System.Span<float> global::NnGen.INetwork.Gradients => _gradients;");
+        w.Line("global::System.Span<float> global::NnGen.INetwork.NonTrainableParameters => _state;");
         w.Line();
     }
 
@@ -182,11 +243,11 @@ internal static class Emitter
         LayerShape last = shapes[shapes.Count - 1];
         string loss = $"global::NnGen.Loss.{spec.Loss}";
 
-        w.Line("/// <summary>Training-mode forward pass, loss and backward pass over one batch; fills the gradients and returns the mean loss.</summary>");
+        w.Line("/// <summary>Training-mode forward pass, loss (with the regularisation penalty) and backward pass over one batch; fills the gradients and returns the mean loss.</summary>");
         w.Open("public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, out float correct)");
         w.Line("int rows = CheckBatch(inputs, targets);");
-        w.Line("Forward(inputs, rows);");
-        w.Line($"float loss = global::NnGen.Kernels.LossKernels.Forward({loss}, Block({Out(last)}, 0, rows * OutputSize), targets, OutputSize, out correct);");
+        w.Line("Forward(inputs, rows, training: true);");
+        w.Line($"float loss = global::NnGen.Kernels.LossKernels.Forward({loss}, Block({Out(last)}, 0, rows * OutputSize), targets, OutputSize, out correct){Penalty(shapes)};");
         w.Line("Backward(targets, rows);");
         w.Line("return loss;");
         w.Close();
@@ -194,8 +255,8 @@ internal static class Emitter
         w.Line("/// <summary>Inference-mode forward pass and loss over one batch; returns the mean loss.</summary>");
         w.Open("public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, out float correct)");
         w.Line("int rows = CheckBatch(inputs, targets);");
-        w.Line("Forward(inputs, rows);");
-        w.Line($"return global::NnGen.Kernels.LossKernels.Forward({loss}, Block({Out(last)}, 0, rows * OutputSize), targets, OutputSize, out correct);");
+        w.Line("Forward(inputs, rows, training: false);");
+        w.Line($"return global::NnGen.Kernels.LossKernels.Forward({loss}, Block({Out(last)}, 0, rows * OutputSize), targets, OutputSize, out correct){Penalty(shapes)};");
         w.Close();
         w.Line();
         w.Line("/// <summary>Outputs for any number of samples: rows * InputSize floats in, rows * OutputSize floats out. Allocation-free after the first call.</summary>");
@@ -208,7 +269,7 @@ internal static class Emitter
         w.Line("EnsureCapacity(global::System.Math.Min(rows, 256));");
         w.Open("for (int start = 0; start < rows; start += _capacity)");
         w.Line("int n = global::System.Math.Min(_capacity, rows - start);");
-        w.Line("Forward(inputs.Slice(start * InputSize, n * InputSize), n);");
+        w.Line("Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);");
         w.Line($"Block({Out(last)}, 0, n * OutputSize).CopyTo(outputs.Slice(start * OutputSize));");
         w.Close();
         w.Close();
@@ -232,6 +293,8 @@ internal static class Emitter
         {
             w.Line($"{Out(s)} = new float[rows * {s.Outputs}];");
             w.Line($"{Delta(s)} = new float[rows * {s.Outputs}];");
+            if (s.Layer.Kind == LayerKind.Dropout) w.Line($"_mask{s.Index} = new float[rows * {s.Outputs}];");
+            if (s.Layer.Kind == LayerKind.BatchNormalization) w.Line($"_xhat{s.Index} = new float[rows * {s.Outputs}];");
         }
         w.Line("_capacity = rows;");
         w.Close();
@@ -256,26 +319,64 @@ internal static class Emitter
     private static void EmitForward(CodeWriter w, EquatableArray<LayerShape> shapes)
     {
         w.Line("/// <summary>Forward pass of <paramref name=\"rows\"/> samples; leaves every layer's output in its buffer.</summary>");
-        w.Open("private void Forward(global::System.ReadOnlySpan<float> inputs, int rows)");
+        w.Open("private void Forward(global::System.ReadOnlySpan<float> inputs, int rows, bool training)");
         w.Line("inputs.CopyTo(_x); // the layers read _x, so that worker threads can too");
         w.Line("_rows = rows;");
-        foreach (LayerShape s in shapes)
+        for (int i = 0; i < shapes.Count; i++)
         {
-            w.Line(RunTask(s, "Forward"));
-            string block = $"Block({Out(s)}, 0, rows * {s.Outputs})";
-            switch (s.Layer.Activation)
+            LayerShape s = shapes[i];
+            int n = s.Outputs;
+            string y = $"Block({Out(s)}, 0, rows * {n})";
+            string x = $"Block({InputArray(shapes, i)}, 0, rows * {n})";
+            switch (s.Layer.Kind)
             {
-                case ActivationKind.Sigmoid: w.Line($"global::NnGen.Kernels.ActivationKernels.Sigmoid({block});"); break;
-                case ActivationKind.Tanh: w.Line($"global::NnGen.Kernels.ActivationKernels.Tanh({block});"); break;
-                case ActivationKind.Softmax: w.Line($"global::NnGen.Kernels.ActivationKernels.Softmax({block}, {s.Outputs});"); break;
+                case LayerKind.Dense:
+                    w.Line(RunTask(s, "Forward"));
+                    if (s.Layer.Activation is not (ActivationKind.Linear or ActivationKind.Relu))
+                        w.Line($"global::NnGen.Kernels.ActivationKernels.Forward({ActivationName(s.Layer.Activation)}, {y}, {n});");
+                    break;
+                case LayerKind.Activation:
+                    w.Line($"{x}.CopyTo({y});");
+                    w.Line($"global::NnGen.Kernels.ActivationKernels.Forward({ActivationName(s.Layer.Activation)}, {y}, {n});");
+                    break;
+                case LayerKind.Dropout:
+                    w.Line($"if (training) global::NnGen.Kernels.LayerKernels.DropoutTraining({y}, Block(_mask{s.Index}, 0, rows * {n}), {x}, {Float(s.Layer.Rate)}, ref _dropoutRng);");
+                    w.Line($"else {x}.CopyTo({y});");
+                    break;
+                case LayerKind.BatchNormalization:
+                    string gamma = $"Block(_parameters, {KernelOffset(s)}, {n})", beta = $"Block(_parameters, {BiasOffset(s)}, {n})";
+                    string mean = $"Block(_state, {MeanOffset(s)}, {n})", variance = $"Block(_state, {VarianceOffset(s)}, {n})";
+                    w.Line($"if (training) global::NnGen.Kernels.LayerKernels.BatchNormTraining({y}, Block(_xhat{s.Index}, 0, rows * {n}), _invStd{s.Index}, {x}, {gamma}, {beta}, {mean}, {variance}, {n}, {Float(s.Layer.Momentum)}, {Float(s.Layer.Epsilon)});");
+                    w.Line($"else global::NnGen.Kernels.LayerKernels.BatchNormInference({y}, {x}, {gamma}, {beta}, {mean}, {variance}, {n}, {Float(s.Layer.Epsilon)}, _scale{s.Index});");
+                    break;
             }
         }
         w.Close();
         w.Line();
     }
 
+    private static IEnumerable<LayerShape> Regularised(EquatableArray<LayerShape> shapes) =>
+        shapes.Where(s => s.IsDense && (s.Layer.L1 != 0 || s.Layer.L2 != 0));
+
+    /// <summary>" + Penalty()" when some kernel is regularised, so the loss reported includes it as in Keras.</summary>
+    private static string Penalty(EquatableArray<LayerShape> shapes) => Regularised(shapes).Any() ? " + Penalty()" : "";
+
+    private static void EmitPenalty(CodeWriter w, EquatableArray<LayerShape> shapes)
+    {
+        if (!Regularised(shapes).Any()) return;
+        w.Line("/// <summary>The kernel regularisers' contribution to the loss: Σ l1·Σ|w| + l2·Σw².</summary>");
+        w.Open("private float Penalty()");
+        w.Line("float penalty = 0f;");
+        foreach (LayerShape s in Regularised(shapes))
+            w.Line($"penalty += global::NnGen.Kernels.LayerKernels.RegularizationPenalty(Block(_parameters, {KernelOffset(s)}, {s.Inputs * s.Outputs}), {Float(s.Layer.L1)}, {Float(s.Layer.L2)});");
+        w.Line("return penalty;");
+        w.Close();
+        w.Line();
+    }
+
     /// <summary>True when the output activation's Jacobian cancels against the loss's (see LossKernels.LogitGradient).</summary>
     public static bool FusedOutputGradient(NetworkSpec spec) =>
+        spec.Layers[spec.Layers.Count - 1].Kind is LayerKind.Dense or LayerKind.Activation &&
         (spec.Layers[spec.Layers.Count - 1].Activation, spec.Loss) switch
         {
             (ActivationKind.Softmax, LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy) => true,
@@ -287,7 +388,7 @@ internal static class Emitter
     {
         LayerShape last = shapes[shapes.Count - 1];
         string loss = $"global::NnGen.Loss.{spec.Loss}";
-        w.Line("/// <summary>Backward pass after Forward: the gradient of the mean loss for every parameter, written to _gradients.</summary>");
+        w.Line("/// <summary>Backward pass after a training Forward: the gradient of the mean loss for every parameter, written to _gradients.</summary>");
         w.Open("private void Backward(global::System.ReadOnlySpan<float> targets, int rows)");
         string lastBlock = $"Block({Out(last)}, 0, rows * {last.Outputs})";
         string lastDelta = $"Block({Delta(last)}, 0, rows * {last.Outputs})";
@@ -305,22 +406,37 @@ internal static class Emitter
         for (int i = shapes.Count - 1; i >= 0; i--)
         {
             LayerShape s = shapes[i];
-            string outBlock = $"Block({Out(s)}, 0, rows * {s.Outputs})";
-            string deltaBlock = $"Block({Delta(s)}, 0, rows * {s.Outputs})";
+            int n = s.Outputs;
+            bool skipActivation = fused && i == shapes.Count - 1;
+            string y = $"Block({Out(s)}, 0, rows * {n})";
+            string dy = $"Block({Delta(s)}, 0, rows * {n})";
+            string? dx = i > 0 ? $"Block({Delta(shapes[i - 1])}, 0, rows * {s.Inputs})" : null;
             if (i != shapes.Count - 1) w.Line($"// {Comment(s.Layer.Name)}");
-            if (!(fused && i == shapes.Count - 1))
+            switch (s.Layer.Kind)
             {
-                switch (s.Layer.Activation)
-                {
-                    case ActivationKind.Relu: w.Line($"global::NnGen.Kernels.ActivationKernels.ReluBackward({deltaBlock}, {outBlock});"); break;
-                    case ActivationKind.Sigmoid: w.Line($"global::NnGen.Kernels.ActivationKernels.SigmoidBackward({deltaBlock}, {outBlock});"); break;
-                    case ActivationKind.Tanh: w.Line($"global::NnGen.Kernels.ActivationKernels.TanhBackward({deltaBlock}, {outBlock});"); break;
-                    case ActivationKind.Softmax: w.Line($"global::NnGen.Kernels.ActivationKernels.SoftmaxBackward({deltaBlock}, {outBlock}, {s.Outputs});"); break;
-                }
+                case LayerKind.Dense:
+                    if (!skipActivation && s.Layer.Activation != ActivationKind.Linear)
+                        w.Line($"global::NnGen.Kernels.ActivationKernels.Backward({ActivationName(s.Layer.Activation)}, {dy}, {y}, {n});");
+                    w.Line(RunTask(s, "WeightGradient"));
+                    if (s.Layer.L1 != 0 || s.Layer.L2 != 0)
+                        w.Line($"global::NnGen.Kernels.LayerKernels.AddRegularizationGradient(Block(_gradients, {KernelOffset(s)}, {s.Inputs * n}), Block(_parameters, {KernelOffset(s)}, {s.Inputs * n}), {Float(s.Layer.L1)}, {Float(s.Layer.L2)});");
+                    w.Line($"global::NnGen.Kernels.ActivationKernels.ColumnSums(Block(_gradients, {BiasOffset(s)}, {n}), {dy}, {n});");
+                    if (i > 0) w.Line(RunTask(s, "InputGradient"));
+                    break;
+                case LayerKind.Activation:
+                    if (dx is null) break;
+                    w.Line($"{dy}.CopyTo({dx});");
+                    if (!skipActivation && s.Layer.Activation != ActivationKind.Linear)
+                        w.Line($"global::NnGen.Kernels.ActivationKernels.Backward({ActivationName(s.Layer.Activation)}, {dx}, {y}, {n});");
+                    break;
+                case LayerKind.Dropout:
+                    if (dx is not null) w.Line($"global::NnGen.Kernels.LayerKernels.Multiply({dx}, {dy}, Block(_mask{s.Index}, 0, rows * {n}));");
+                    break;
+                case LayerKind.BatchNormalization:
+                    // The first layer has no input gradient to pass on: its dx is computed in place over its own dy.
+                    w.Line($"global::NnGen.Kernels.LayerKernels.BatchNormBackward({dx ?? dy}, Block(_gradients, {KernelOffset(s)}, {n}), Block(_gradients, {BiasOffset(s)}, {n}), {dy}, Block(_xhat{s.Index}, 0, rows * {n}), Block(_parameters, {KernelOffset(s)}, {n}), _invStd{s.Index}, {n}, _scale{s.Index});");
+                    break;
             }
-            w.Line(RunTask(s, "WeightGradient"));
-            w.Line($"global::NnGen.Kernels.ActivationKernels.ColumnSums(Block(_gradients, {BiasOffset(s)}, {s.Outputs}), {deltaBlock}, {s.Outputs});");
-            if (i > 0) w.Line(RunTask(s, "InputGradient"));
         }
         w.Close();
         w.Line();
@@ -334,7 +450,7 @@ internal static class Emitter
     private static void EmitTasks(CodeWriter w, EquatableArray<LayerShape> shapes)
     {
         int task = 0;
-        foreach (LayerShape s in shapes)
+        foreach (LayerShape s in shapes.Where(s => s.IsDense))
         {
             w.Line($"private const int {Task(s, "Forward")} = {task++};");
             w.Line($"private const int {Task(s, "WeightGradient")} = {task++};");
@@ -354,7 +470,8 @@ internal static class Emitter
         for (int i = 0; i < shapes.Count; i++)
         {
             LayerShape s = shapes[i];
-            string x = i == 0 ? At("_x") : At(Out(shapes[i - 1]));
+            if (!s.IsDense) continue;
+            string x = At(InputArray(shapes, i));
             w.Line($"case {Task(s, "Forward")}:");
             w.Line($"    (from, to) = global::NnGen.Kernels.Workers.Partition(part, parts, {s.Outputs}, 32);");
             w.Line($"    {Method(s, "Forward")}(ref {At(Out(s))}, ref {x}, ref Unsafe.Add(ref p, {KernelOffset(s)}), ref Unsafe.Add(ref p, {BiasOffset(s)}), _rows, from, to);");

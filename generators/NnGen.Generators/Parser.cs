@@ -19,6 +19,15 @@ internal static class Parser
     public const string SequentialAttribute = "NnGen.SequentialAttribute";
     public const string DenseAttribute = "NnGen.DenseAttribute";
 
+    /// <summary>Layer attributes by metadata name, with the Keras default name of the layer kind.</summary>
+    private static readonly Dictionary<string, (LayerKind Kind, string DefaultName)> LayerAttributes = new()
+    {
+        [DenseAttribute] = (LayerKind.Dense, "dense"),
+        ["NnGen.DropoutAttribute"] = (LayerKind.Dropout, "dropout"),
+        ["NnGen.BatchNormalizationAttribute"] = (LayerKind.BatchNormalization, "batch_normalization"),
+        ["NnGen.ActivationAttribute"] = (LayerKind.Activation, "activation"),
+    };
+
     public static ParseResult Parse(INamedTypeSymbol type, AttributeData sequential, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -93,7 +102,7 @@ internal static class Parser
 
         // Layers, in source order, all on one declaration.
         var layerAttributes = type.GetAttributes()
-            .Where(a => a.AttributeClass?.ToDisplayString() == DenseAttribute)
+            .Where(a => a.AttributeClass is not null && LayerAttributes.ContainsKey(a.AttributeClass.ToDisplayString()))
             .Select(a => (Data: a, Syntax: a.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax))
             .ToList();
         if (layerAttributes.Count == 0)
@@ -110,30 +119,80 @@ internal static class Parser
         layerAttributes.Sort((a, b) => (a.Syntax?.SpanStart ?? 0).CompareTo(b.Syntax?.SpanStart ?? 0));
 
         var layers = new List<LayerSpec>();
-        int denseCount = 0;
+        var kindCounts = new Dictionary<LayerKind, int>();
+        int inputs = input;
         foreach (var (data, syntax) in layerAttributes)
         {
             int index = layers.Count + 1;
-            string defaultName = denseCount == 0 ? "dense" : $"dense_{denseCount}";
-            denseCount++;
-            if (data.AttributeConstructor is null || data.ConstructorArguments.Length < 1)
+            var (kind, baseName) = LayerAttributes[data.AttributeClass!.ToDisplayString()];
+            kindCounts.TryGetValue(kind, out int count);
+            kindCounts[kind] = count + 1;
+            if (data.AttributeConstructor is null)
                 return null; // the compiler already reports the malformed attribute
             var named = data.NamedArguments.ToDictionary(a => a.Key, a => a.Value);
-            string name = named.TryGetValue("Name", out TypedConstant ln) && ln.Value is string lns && lns.Length > 0 ? lns : defaultName;
-            string where = $"Dense layer {index} ('{name}')";
-            int units = data.ConstructorArguments[0].Value is int u ? u : 0;
-            if (units <= 0)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "units", 0), "Units", where, units));
-            int activationValue = data.ConstructorArguments.Length > 1 && data.ConstructorArguments[1].Value is int a ? a : 0;
-            if (!Enum.IsDefined(typeof(ActivationKind), activationValue))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "activation", 1), "Activation", where, activationValue, "Activation"));
-            int declaredInputs = named.TryGetValue("Inputs", out TypedConstant di) && di.Value is int dv ? dv : 0;
-            if (named.ContainsKey("Inputs") && declaredInputs <= 0)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "Inputs", -1), "Inputs", where, declaredInputs));
+            string name = named.TryGetValue("Name", out TypedConstant ln) && ln.Value is string lns && lns.Length > 0 ? lns : count == 0 ? baseName : $"{baseName}_{count}";
+            string where = $"{kind} layer {index} ('{name}')";
+            double LayerNumber(string key, double fallback) =>
+                named.TryGetValue(key, out TypedConstant c) && c.Value is not null ? Convert.ToDouble(c.Value, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+            void Range(double value, bool ok, string argument, int position, string expected)
+            {
+                if (!ok)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, argument, position), argument, where,
+                        value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), expected));
+            }
+            LayerSpec layer;
+            switch (kind)
+            {
+                case LayerKind.Dense:
+                {
+                    if (data.ConstructorArguments.Length < 1) return null;
+                    int units = data.ConstructorArguments[0].Value is int u ? u : 0;
+                    if (units <= 0)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "units", 0), "Units", where, units));
+                    int activationValue = data.ConstructorArguments.Length > 1 && data.ConstructorArguments[1].Value is int a ? a : 0;
+                    if (!Enum.IsDefined(typeof(ActivationKind), activationValue))
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "activation", 1), "Activation", where, activationValue, "Activation"));
+                    int declaredInputs = named.TryGetValue("Inputs", out TypedConstant di) && di.Value is int dv ? dv : 0;
+                    if (named.ContainsKey("Inputs") && declaredInputs <= 0)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "Inputs", -1), "Inputs", where, declaredInputs));
+                    double l1 = LayerNumber("L1", 0), l2 = LayerNumber("L2", 0);
+                    Range(l1, l1 >= 0 && !double.IsInfinity(l1), "L1", -1, "0 or more");
+                    Range(l2, l2 >= 0 && !double.IsInfinity(l2), "L2", -1, "0 or more");
+                    int initializer = named.TryGetValue("KernelInitializer", out TypedConstant ki) && ki.Value is int kv ? kv : 0;
+                    if (initializer is < 0 or > 7)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "KernelInitializer", -1), "KernelInitializer", where, initializer, "Initializer"));
+                    layer = new LayerSpec(kind, name, units, (ActivationKind)activationValue, declaredInputs, L1: l1, L2: l2, Initializer: initializer);
+                    inputs = units;
+                    break;
+                }
+                case LayerKind.Activation:
+                {
+                    int activationValue = data.ConstructorArguments.Length > 0 && data.ConstructorArguments[0].Value is int a ? a : 0;
+                    if (!Enum.IsDefined(typeof(ActivationKind), activationValue))
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "activation", 0), "Activation", where, activationValue, "Activation"));
+                    layer = new LayerSpec(kind, name, inputs, (ActivationKind)activationValue, 0);
+                    break;
+                }
+                case LayerKind.Dropout:
+                {
+                    double rate = data.ConstructorArguments.Length > 0 && data.ConstructorArguments[0].Value is double r ? r : 0;
+                    Range(rate, rate >= 0 && rate < 1, "rate", 0, "in [0, 1)");
+                    layer = new LayerSpec(kind, name, inputs, ActivationKind.Linear, 0, Rate: rate);
+                    break;
+                }
+                default:
+                {
+                    double momentum = LayerNumber("Momentum", 0.99), epsilon = LayerNumber("Epsilon", 1e-3);
+                    Range(momentum, momentum >= 0 && momentum < 1, "Momentum", -1, "in [0, 1)");
+                    Range(epsilon, epsilon > 0 && !double.IsInfinity(epsilon), "Epsilon", -1, "greater than 0");
+                    layer = new LayerSpec(kind, name, inputs, ActivationKind.Linear, 0, Momentum: momentum, Epsilon: epsilon);
+                    break;
+                }
+            }
             int previous = layers.FindIndex(l => l.Name == name);
             if (previous >= 0)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, ArgumentLocation(syntax, "Name", -1), index, name, previous + 1));
-            layers.Add(new LayerSpec(LayerKind.Dense, name, units, (ActivationKind)activationValue, declaredInputs));
+            layers.Add(layer);
         }
 
         var spec = new NetworkSpec(

@@ -3,8 +3,16 @@ using NnGen.Generators.Model;
 
 namespace NnGen.Generators;
 
-/// <summary>A layer with its inferred sizes and where its parameters live in the network's parameter block.</summary>
-internal sealed record LayerShape(int Index, LayerSpec Layer, int Inputs, int Outputs, int Parameters, int KernelOffset, int BiasOffset);
+/// <summary>
+/// A layer with its inferred sizes and where its parameters live: trainable ones in the network's parameter block
+/// (Dense: kernel then bias; BatchNormalization: gamma then beta, at KernelOffset and BiasOffset), non-trainable ones
+/// (BatchNormalization's moving mean then moving variance) in the state block at StateOffset.
+/// </summary>
+internal sealed record LayerShape(int Index, LayerSpec Layer, int Inputs, int Outputs, int Parameters, int KernelOffset, int BiasOffset,
+    int StateParameters = 0, int StateOffset = 0)
+{
+    public bool IsDense => Layer.Kind == LayerKind.Dense;
+}
 
 /// <summary>
 /// Sizes from a spec: each layer's inputs and outputs, parameter counts and offsets. Pure, and the one place
@@ -15,14 +23,27 @@ internal static class ShapeInference
     public static EquatableArray<LayerShape> Infer(NetworkSpec spec)
     {
         var shapes = new List<LayerShape>();
-        int inputs = spec.Input, offset = 0;
+        int inputs = spec.Input, offset = 0, state = 0;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             LayerSpec layer = spec.Layers[i];
-            int kernel = inputs * layer.Units;
-            shapes.Add(new LayerShape(i + 1, layer, inputs, layer.Units, kernel + layer.Units, offset, offset + kernel));
-            offset += kernel + layer.Units;
-            inputs = layer.Units;
+            switch (layer.Kind)
+            {
+                case LayerKind.Dense:
+                    int kernel = inputs * layer.Units;
+                    shapes.Add(new LayerShape(i + 1, layer, inputs, layer.Units, kernel + layer.Units, offset, offset + kernel));
+                    offset += kernel + layer.Units;
+                    inputs = layer.Units;
+                    break;
+                case LayerKind.BatchNormalization:
+                    shapes.Add(new LayerShape(i + 1, layer, inputs, inputs, 2 * inputs, offset, offset + inputs, 2 * inputs, state));
+                    offset += 2 * inputs;
+                    state += 2 * inputs;
+                    break;
+                default:
+                    shapes.Add(new LayerShape(i + 1, layer, inputs, inputs, 0, offset, offset));
+                    break;
+            }
         }
         return shapes.ToEquatableArray();
     }
@@ -36,8 +57,15 @@ internal static class ShapeInference
         long total = 0, inputs = spec.Input;
         foreach (LayerSpec layer in spec.Layers)
         {
-            total += inputs * layer.Units + layer.Units;
-            inputs = layer.Units;
+            if (layer.Kind == LayerKind.Dense)
+            {
+                total += inputs * layer.Units + layer.Units;
+                inputs = layer.Units;
+            }
+            else if (layer.Kind == LayerKind.BatchNormalization)
+            {
+                total += 4 * inputs;
+            }
         }
         return total;
     }
@@ -46,6 +74,13 @@ internal static class ShapeInference
     {
         int total = 0;
         foreach (LayerShape s in shapes) total += s.Parameters;
+        return total;
+    }
+
+    public static int StateCount(EquatableArray<LayerShape> shapes)
+    {
+        int total = 0;
+        foreach (LayerShape s in shapes) total += s.StateParameters;
         return total;
     }
 }

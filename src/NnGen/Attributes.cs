@@ -16,6 +16,10 @@ public enum Activation
     Tanh = 3,
     /// <summary>Softmax over the layer's units (normally the output layer of a classifier).</summary>
     Softmax = 4,
+    /// <summary>Leaky ReLU: <c>x</c> for positive inputs, <c>0.2·x</c> otherwise (Keras's <c>leaky_relu</c> default slope).</summary>
+    LeakyRelu = 5,
+    /// <summary>Exponential linear unit: <c>x</c> for positive inputs, <c>e^x - 1</c> otherwise (alpha 1).</summary>
+    Elu = 6,
 }
 
 /// <summary>Loss function minimised by <c>Fit</c>. Keras semantics and names.</summary>
@@ -116,4 +120,13 @@ public sealed class DenseAttribute : Attribute
     /// it is checked against what the previous layer produces, so a mismatch is a compile error.
     /// </summary>
     public int Inputs { get; set; }
+
+    /// <summary>L1 regularisation factor of the kernel: adds <c>L1·Σ|w|</c> to the loss (Keras's <c>kernel_regularizer=l1</c>). Default 0.</summary>
+    public double L1 { get; set; }
+
+    /// <summary>L2 regularisation factor of the kernel: adds <c>L2·Σw²</c> to the loss (Keras's <c>kernel_regularizer=l2</c>). Default 0.</summary>
+    public double L2 { get; set; }
+
+    /// <summary>How the kernel is initialised. Default Glorot uniform (Keras's default).</summary>
+    public Initializer KernelInitializer { get; set; } = Initializer.GlorotUniform;
 }

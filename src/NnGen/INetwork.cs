@@ -40,6 +40,9 @@ public interface INetwork
     /// <summary>All trainable parameters in one contiguous block (layer by layer: kernel (in, out) row-major, then bias).</summary>
     Span<float> Parameters { get; }
 
+    /// <summary>Non-trainable parameters (BatchNormalization's moving mean and variance), saved with the weights.</summary>
+    Span<float> NonTrainableParameters { get; }
+
     /// <summary>Gradient of the last batch's loss for each parameter, same layout as <see cref="Parameters"/>.</summary>
     Span<float> Gradients { get; }
 
@@ -67,7 +70,9 @@ public interface INetwork
 /// <param name="Type">Layer type, e.g. <c>Dense</c>.</param>
 /// <param name="InputUnits">Input features per sample.</param>
 /// <param name="OutputUnits">Output shape per sample: (None, OutputUnits).</param>
-/// <param name="Activation">Activation applied to the output.</param>
+/// <param name="Activation">Activation applied to the output (linear for layers without one).</param>
 /// <param name="Parameters">Trainable parameter count.</param>
 /// <param name="ParameterOffset">Where the layer's parameters start in <see cref="INetwork.Parameters"/> (kernel, then bias).</param>
-public sealed record LayerInfo(string Name, string Type, int InputUnits, int OutputUnits, Activation Activation, int Parameters, int ParameterOffset);
+/// <param name="NonTrainableParameters">Non-trainable parameter count (BatchNormalization's moving statistics).</param>
+public sealed record LayerInfo(string Name, string Type, int InputUnits, int OutputUnits, Activation Activation, int Parameters, int ParameterOffset,
+    int NonTrainableParameters = 0);

@@ -183,36 +183,53 @@ public static class NetworkExtensions
         sb.Append('_', line).Append('\n');
         sb.Append(Row(" Layer (type)", "Output Shape", "Param #"));
         sb.Append('=', line).Append('\n');
-        long total = 0;
+        long trainable = 0, fixedCount = 0;
         for (int i = 0; i < network.Layers.Count; i++)
         {
             LayerInfo layer = network.Layers[i];
-            total += layer.Parameters;
-            sb.Append(Row($" {layer.Name} ({layer.Type})", $"(None, {layer.OutputUnits})", layer.Parameters.ToString("N0", CultureInfo.InvariantCulture)));
+            trainable += layer.Parameters;
+            fixedCount += layer.NonTrainableParameters;
+            int count = layer.Parameters + layer.NonTrainableParameters;
+            sb.Append(Row($" {layer.Name} ({layer.Type})", $"(None, {layer.OutputUnits})", count.ToString("N0", CultureInfo.InvariantCulture)));
             if (i < network.Layers.Count - 1) sb.Append('\n');
         }
+        long total = trainable + fixedCount;
         sb.Append('=', line).Append('\n');
         sb.Append($"Total params: {total.ToString("N0", CultureInfo.InvariantCulture)} ({Bytes(total * 4)})\n");
-        sb.Append($"Trainable params: {total.ToString("N0", CultureInfo.InvariantCulture)} ({Bytes(total * 4)})\n");
-        sb.Append("Non-trainable params: 0 (0.00 B)\n");
+        sb.Append($"Trainable params: {trainable.ToString("N0", CultureInfo.InvariantCulture)} ({Bytes(trainable * 4)})\n");
+        sb.Append($"Non-trainable params: {fixedCount.ToString("N0", CultureInfo.InvariantCulture)} ({Bytes(fixedCount * 4)})\n");
         sb.Append('_', line).Append('\n');
         return sb.ToString();
 
         static string Row(string name, string shape, string parameters) =>
             $"{Pad(name, nameWidth)}{Pad(shape, shapeWidth)}{parameters}\n";
         static string Pad(string s, int width) => s.Length >= width ? s + " " : s.PadRight(width);
-        static string Bytes(long b) => b >= 1 << 20
+        static string Bytes(long b) => b == 0 ? "0.00 B" : b >= 1 << 20
             ? string.Create(CultureInfo.InvariantCulture, $"{b / 1048576.0:F2} MB")
             : b >= 1 << 10 ? string.Create(CultureInfo.InvariantCulture, $"{b / 1024.0:F2} KB") : $"{b}.00 B";
     }
 
-    /// <summary>Saves the weights (docs/weights-format.md), atomically.</summary>
+    /// <summary>Saves the weights, trainable then non-trainable (docs/weights-format.md), atomically.</summary>
     public static void Save(this INetwork network, string path) =>
-        WeightsFile.Save(path, network.Architecture, network.Parameters);
+        WeightsFile.Save(path, network.Architecture, AllWeights(network));
 
     /// <summary>Loads weights saved by a network of the same architecture; anything else throws and leaves the weights unchanged.</summary>
-    public static void Load(this INetwork network, string path) =>
-        WeightsFile.Load(path, network.Architecture, network.Parameters);
+    public static void Load(this INetwork network, string path)
+    {
+        float[] all = new float[network.Parameters.Length + network.NonTrainableParameters.Length];
+        WeightsFile.Load(path, network.Architecture, all);
+        all.AsSpan(0, network.Parameters.Length).CopyTo(network.Parameters);
+        all.AsSpan(network.Parameters.Length).CopyTo(network.NonTrainableParameters);
+    }
+
+    /// <summary>A copy of every weight: the trainable parameters followed by the non-trainable ones.</summary>
+    public static float[] AllWeights(this INetwork network)
+    {
+        float[] all = new float[network.Parameters.Length + network.NonTrainableParameters.Length];
+        network.Parameters.CopyTo(all);
+        network.NonTrainableParameters.CopyTo(all.AsSpan(network.Parameters.Length));
+        return all;
+    }
 
     private static int CheckData(INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
     {

@@ -6,13 +6,13 @@ namespace NnGen.Generators.Model;
 // Mirrors of the runtime's public enums (NnGen.Activation, NnGen.Loss, NnGen.Optimizer), by value.
 // The generator cannot reference the runtime assembly; a test checks the names and values agree.
 
-internal enum ActivationKind { Linear = 0, Relu = 1, Sigmoid = 2, Tanh = 3, Softmax = 4 }
+internal enum ActivationKind { Linear = 0, Relu = 1, Sigmoid = 2, Tanh = 3, Softmax = 4, LeakyRelu = 5, Elu = 6 }
 
 internal enum LossKind { CategoricalCrossEntropy = 0, SparseCategoricalCrossEntropy = 1, BinaryCrossEntropy = 2, MeanSquaredError = 3 }
 
 internal enum OptimizerKind { Sgd = 0, Adam = 1 }
 
-internal enum LayerKind { Dense }
+internal enum LayerKind { Dense, BatchNormalization, Dropout, Activation }
 
 /// <summary>A type that encloses the network class (its keyword and name), outermost first.</summary>
 internal sealed record ContainingType(string Keyword, string Name);
@@ -20,8 +20,14 @@ internal sealed record ContainingType(string Keyword, string Name);
 /// <summary>Optimizer settings as declared, with Keras defaults filled in.</summary>
 internal sealed record OptimizerSpec(OptimizerKind Kind, double LearningRate, double Momentum, bool Nesterov, double Beta1, double Beta2, double Epsilon);
 
-/// <summary>One layer as declared. <see cref="DeclaredInputs"/> is 0 unless the user stated it.</summary>
-internal sealed record LayerSpec(LayerKind Kind, string Name, int Units, ActivationKind Activation, int DeclaredInputs);
+/// <summary>
+/// One layer as declared. <see cref="Units"/> is Dense's width (0 for layers that keep their input's width);
+/// <see cref="DeclaredInputs"/> is 0 unless the user stated it. The remaining settings belong to one kind each:
+/// Dense's L1/L2 regularisation factors and kernel initialiser (the runtime's NnGen.Initializer value), Dropout's
+/// rate, BatchNormalization's momentum and epsilon.
+/// </summary>
+internal sealed record LayerSpec(LayerKind Kind, string Name, int Units, ActivationKind Activation, int DeclaredInputs,
+    double L1 = 0, double L2 = 0, int Initializer = 0, double Rate = 0, double Momentum = 0.99, double Epsilon = 1e-3);
 
 /// <summary>
 /// Everything the emitter needs, and nothing that pins a compilation (no symbols, no syntax):

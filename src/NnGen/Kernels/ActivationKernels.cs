@@ -13,6 +13,49 @@ namespace NnGen.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ActivationKernels
 {
+    /// <summary>Slope of <see cref="Activation.LeakyRelu"/> for negative inputs (Keras's <c>leaky_relu</c> default).</summary>
+    public const float LeakySlope = 0.2f;
+
+    /// <summary>Applies <paramref name="activation"/> in place to a (rows, n) block. ReLU and linear are normally fused into Dense.</summary>
+    public static void Forward(Activation activation, Span<float> y, int n)
+    {
+        switch (activation)
+        {
+            case Activation.Linear: break;
+            case Activation.Relu: TensorPrimitives.Max(y, 0f, y); break;
+            case Activation.Sigmoid: Sigmoid(y); break;
+            case Activation.Tanh: Tanh(y); break;
+            case Activation.Softmax: Softmax(y, n); break;
+            case Activation.LeakyRelu:
+                for (int i = 0; i < y.Length; i++) if (y[i] < 0) y[i] *= LeakySlope;
+                break;
+            case Activation.Elu:
+                for (int i = 0; i < y.Length; i++) if (y[i] < 0) y[i] = MathF.Exp(y[i]) - 1;
+                break;
+            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+    }
+
+    /// <summary>Turns dy (w.r.t. the activation's output y) into the gradient w.r.t. its input, in place.</summary>
+    public static void Backward(Activation activation, Span<float> dy, ReadOnlySpan<float> y, int n)
+    {
+        switch (activation)
+        {
+            case Activation.Linear: break;
+            case Activation.Relu: ReluBackward(dy, y); break;
+            case Activation.Sigmoid: SigmoidBackward(dy, y); break;
+            case Activation.Tanh: TanhBackward(dy, y); break;
+            case Activation.Softmax: SoftmaxBackward(dy, y, n); break;
+            case Activation.LeakyRelu:
+                for (int i = 0; i < dy.Length; i++) if (y[i] <= 0) dy[i] *= LeakySlope;
+                break;
+            case Activation.Elu:
+                for (int i = 0; i < dy.Length; i++) if (y[i] <= 0) dy[i] *= y[i] + 1;
+                break;
+            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+    }
+
     /// <summary>y = 1 / (1 + e^-y), in place.</summary>
     public static void Sigmoid(Span<float> y) => TensorPrimitives.Sigmoid(y, y);
 

@@ -261,7 +261,7 @@ public class DiagnosticTests
         {
             int units = random.Next(12) == 0 ? -random.Next(0, 5) : random.Next(1, 40);
             int activation = random.Next(12) == 0 ? random.Next(-3, 9) : random.Next(5);
-            valid &= units > 0 && activation is >= 0 and <= 4;
+            valid &= units > 0 && activation is >= 0 and <= 6;
             bool named = random.Next(2) == 0;
             layers.Append($"[Dense({units}, (Activation)({activation})");
             if (named) layers.Append($", Name = \"layer{l}\"");

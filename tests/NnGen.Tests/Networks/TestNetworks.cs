@@ -46,3 +46,35 @@ public static partial class Outer
     [Dense(2, Softmax, Name = "probabilities")]
     public partial class NestedNet;
 }
+
+/// <summary>The tutorial's "optimized" model: Dense -> BatchNormalization -> ReLU -> Dropout, twice, then softmax.</summary>
+[Sequential(Input = 784, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Adam)]
+[Dense(256)]
+[BatchNormalization]
+[Activation(Relu)]
+[Dropout(0.3)]
+[Dense(128)]
+[BatchNormalization]
+[Activation(Relu)]
+[Dropout(0.3)]
+[Dense(10, Softmax)]
+public partial class OptimizedMlp;
+
+/// <summary>Every new piece without randomness, for finite differences: batch norm (first and hidden), the new
+/// activations as layers and in Dense, L1 and L2 regularisers, other initialisers.</summary>
+[Sequential(Input = 6, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Sgd)]
+[BatchNormalization(Momentum = 0.9, Epsilon = 0.01)]
+[Dense(11, LeakyRelu, L2 = 0.01)]
+[BatchNormalization]
+[Activation(Elu)]
+[Dense(9, Elu, L1 = 0.003, L2 = 0.002, KernelInitializer = Initializer.Ones)]
+[Activation(Tanh)]
+[Dense(4, Linear)]
+[Activation(Softmax)]
+public partial class NormalizedNet;
+
+[Sequential(Input = 5, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd)]
+[Dense(40, Relu)]
+[Dropout(0.25)]
+[Dense(2)]
+public partial class DropoutNet;

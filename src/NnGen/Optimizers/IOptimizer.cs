@@ -26,6 +26,18 @@ internal static class OptimizerChecks
             throw new ArgumentException($"Expected as many gradients as parameters ({parameters.Length}), but got {gradients.Length}.", nameof(gradients));
     }
 
+    /// <summary>A decay or momentum factor: in [0, 1).</summary>
+    public static float Fraction(float value, string name) =>
+        value >= 0 && value < 1 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1).");
+
+    /// <summary>A rate (learning rate, weight decay): finite and 0 or more.</summary>
+    public static float NonNegative(float value, string name) =>
+        value >= 0 && float.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite and 0 or more.");
+
+    /// <summary>A count of steps or epochs: 1 or more.</summary>
+    public static long Positive(long value, string name) =>
+        value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive.");
+
     public static float[] State(ref float[]? state, int length)
     {
         if (state is null || state.Length != length) state = new float[length];

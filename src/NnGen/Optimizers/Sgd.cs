@@ -1,63 +1,77 @@
 using System;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NnGen.Kernels;
 
 namespace NnGen.Optimizers;
 
 /// <summary>
 /// Stochastic gradient descent, as Keras computes it. Plain: <c>p -= lr·g</c>. With momentum:
 /// <c>u = momentum·u - lr·g; p += u</c>; with Nesterov: <c>p += momentum·u - lr·g</c> (after updating u).
+/// One fused, vectorised pass over the parameters. Supports clipping (<see cref="OptimizerBase"/>).
 /// </summary>
-public sealed class Sgd : IOptimizer
+public sealed class Sgd : OptimizerBase
 {
     private float[]? _velocity;
 
     /// <summary>Creates SGD; Keras's default learning rate is 0.01.</summary>
-    public Sgd(float learningRate = 0.01f, float momentum = 0f, bool nesterov = false)
+    /// <param name="learningRate">Step size.</param>
+    /// <param name="momentum">Momentum factor in [0, 1) (0 = none).</param>
+    /// <param name="nesterov">Use Nesterov momentum.</param>
+    /// <param name="clipValue">Clamp each gradient to [-clipValue, clipValue] (Keras <c>clipvalue</c>).</param>
+    /// <param name="globalClipNorm">Scale the gradients down to this global L2 norm when larger (Keras <c>global_clipnorm</c>).</param>
+    public Sgd(float learningRate = 0.01f, float momentum = 0f, bool nesterov = false, float? clipValue = null, float? globalClipNorm = null)
+        : base(learningRate, clipValue, globalClipNorm)
     {
-        if (momentum < 0 || momentum >= 1) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Momentum must be in [0, 1).");
-        LearningRate = learningRate;
-        Momentum = momentum;
+        Momentum = OptimizerChecks.Fraction(momentum, nameof(momentum));
         Nesterov = nesterov;
     }
 
-    /// <inheritdoc/>
-    public float LearningRate { get; set; }
     /// <summary>Momentum factor (0 = none).</summary>
     public float Momentum { get; }
     /// <summary>Whether Nesterov momentum is used.</summary>
     public bool Nesterov { get; }
-    /// <inheritdoc/>
-    public long Iterations { get; private set; }
 
-    /// <inheritdoc/>
-    public void Reset()
-    {
-        Iterations = 0;
-        _velocity = null;
-    }
+    private protected override void ResetState() => _velocity = null;
 
-    /// <inheritdoc/>
-    public void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
+    private protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, GradientClip clip, float learningRate, long step)
     {
-        OptimizerChecks.SameLength(parameters, gradients);
-        Iterations++;
-        if (Momentum == 0)
+        bool momentum = Momentum != 0;
+        Span<float> u = momentum ? OptimizerChecks.State(ref _velocity, parameters.Length) : default;
+        int n = parameters.Length, i = 0;
+        float mu = Momentum, lr = learningRate;
+        bool nesterov = Nesterov;
+        ref float rp = ref MemoryMarshal.GetReference(parameters);
+        ref float rg = ref MemoryMarshal.GetReference(gradients);
+        ref float ru = ref MemoryMarshal.GetReference(u);
+        if (Simd.IsEnabled)
         {
-            // p = p + (-lr) * g
-            TensorPrimitives.MultiplyAdd(gradients, -LearningRate, parameters, parameters);
-            return;
+            var vmu = Vector256.Create(mu);
+            var vlr = Vector256.Create(-lr);
+            for (; i <= n - 8; i += 8)
+            {
+                nuint o = (nuint)i;
+                var delta = vlr * clip.Apply(Vector256.LoadUnsafe(ref rg, o));   // -lr·g
+                var pi = Vector256.LoadUnsafe(ref rp, o);
+                if (momentum)
+                {
+                    var ui = Simd.MulAdd(Vector256.LoadUnsafe(ref ru, o), vmu, delta); // u = momentum·u - lr·g
+                    ui.StoreUnsafe(ref ru, o);
+                    delta = nesterov ? Simd.MulAdd(ui, vmu, delta) : ui;
+                }
+                (pi + delta).StoreUnsafe(ref rp, o);
+            }
         }
-        Span<float> u = OptimizerChecks.State(ref _velocity, parameters.Length);
-        // u = momentum * u - lr * g
-        TensorPrimitives.Multiply(u, Momentum, u);
-        TensorPrimitives.MultiplyAdd(gradients, -LearningRate, u, u);
-        if (!Nesterov)
+        for (; i < n; i++)
         {
-            TensorPrimitives.Add(parameters, u, parameters);
-            return;
+            float delta = -lr * clip.Apply(Unsafe.Add(ref rg, i));
+            if (momentum)
+            {
+                float ui = Unsafe.Add(ref ru, i) = Scalar.MulAdd(Unsafe.Add(ref ru, i), mu, delta);
+                delta = nesterov ? Scalar.MulAdd(ui, mu, delta) : ui;
+            }
+            Unsafe.Add(ref rp, i) += delta;
         }
-        // p += momentum * u - lr * g
-        TensorPrimitives.MultiplyAdd(u, Momentum, parameters, parameters);
-        TensorPrimitives.MultiplyAdd(gradients, -LearningRate, parameters, parameters);
     }
 }

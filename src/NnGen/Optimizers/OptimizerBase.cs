@@ -1,0 +1,118 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace NnGen.Optimizers;
+
+/// <summary>
+/// What every built-in optimizer shares, as in Keras's <c>keras.optimizers.Optimizer</c>: the learning rate (fixed or
+/// following a <see cref="LearningRateSchedule"/>), the step count, and gradient clipping.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Clipping, like Keras's optimizer arguments (at most one of them may be set):
+/// <list type="bullet">
+/// <item><see cref="ClipValue"/> (Keras <c>clipvalue</c>): each gradient is clamped to [-v, v].</item>
+/// <item><see cref="GlobalClipNorm"/> (Keras <c>global_clipnorm</c>): all gradients are scaled by
+/// <c>min(1, c / ‖g‖)</c>, where ‖g‖ is the L2 norm of the whole gradient block. A NaN or infinite norm makes the
+/// update NaN, as in Keras. Keras's per-variable <c>clipnorm</c> has no counterpart: an optimizer here sees one
+/// contiguous block of all parameters, not separate kernels and biases.</item>
+/// </list>
+/// Clipping is folded into the update pass: the caller's gradient span is never written.
+/// </para>
+/// <para>
+/// Implement <see cref="IOptimizer"/> directly for an optimizer of your own; this base class is for the built-in ones.
+/// </para>
+/// </remarks>
+public abstract class OptimizerBase : IOptimizer
+{
+    private float _learningRate;
+
+    private protected OptimizerBase(float learningRate, float? clipValue, float? globalClipNorm)
+    {
+        _learningRate = OptimizerChecks.NonNegative(learningRate, nameof(learningRate));
+        ClipValue = Positive(clipValue, nameof(clipValue));
+        GlobalClipNorm = Positive(globalClipNorm, nameof(globalClipNorm));
+        if (clipValue is not null && globalClipNorm is not null)
+            throw new ArgumentException(
+                $"Set at most one of clipValue and globalClipNorm (as in Keras), but both were given: clipValue = {clipValue}, globalClipNorm = {globalClipNorm}.",
+                nameof(globalClipNorm));
+    }
+
+    /// <summary>
+    /// The learning rate of the next update. With a <see cref="Schedule"/> it is the schedule's value at
+    /// <see cref="Iterations"/> and cannot be set (as in Keras).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative, NaN or infinite value.</exception>
+    /// <exception cref="InvalidOperationException">Set while a <see cref="Schedule"/> is attached.</exception>
+    public float LearningRate
+    {
+        get => Schedule is null ? _learningRate : Schedule.GetLearningRate(Iterations);
+        set
+        {
+            if (Schedule is not null)
+                throw new InvalidOperationException(
+                    $"This optimizer follows a {Schedule.GetType().Name} schedule, so its learning rate cannot be set. Set Schedule to null first to use a fixed learning rate.");
+            _learningRate = OptimizerChecks.NonNegative(value, nameof(LearningRate));
+        }
+    }
+
+    /// <summary>
+    /// A per-step learning rate schedule (Keras: passing a <c>LearningRateSchedule</c> as <c>learning_rate</c>): before
+    /// update t (0-based, i.e. <see cref="Iterations"/>) the rate is <c>Schedule.GetLearningRate(t)</c>. Null (the default)
+    /// for the fixed <see cref="LearningRate"/>. <see cref="Reset"/> restarts the schedule.
+    /// </summary>
+    public LearningRateSchedule? Schedule { get; set; }
+
+    /// <summary>Each gradient is clamped to [-ClipValue, ClipValue] before the update (Keras <c>clipvalue</c>); null for no clamping.</summary>
+    public float? ClipValue { get; }
+
+    /// <summary>All gradients are scaled by min(1, GlobalClipNorm / ‖g‖₂) before the update (Keras <c>global_clipnorm</c>); null for no scaling.</summary>
+    public float? GlobalClipNorm { get; }
+
+    /// <inheritdoc/>
+    public long Iterations { get; private set; }
+
+    /// <inheritdoc/>
+    public void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
+    {
+        OptimizerChecks.SameLength(parameters, gradients);
+        float lr = LearningRate;
+        if (!(lr >= 0 && float.IsFinite(lr)))
+            throw new InvalidOperationException($"The learning rate schedule {Schedule?.GetType().Name} returned {lr} for step {Iterations}; a learning rate must be finite and 0 or more.");
+        Apply(parameters, gradients, Clip(gradients), lr, Iterations + 1);
+        Iterations++;
+    }
+
+    /// <inheritdoc/>
+    public void Reset()
+    {
+        Iterations = 0;
+        ResetState();
+    }
+
+    /// <summary>One update of every parameter with the clipped gradients, in one pass.</summary>
+    /// <param name="parameters">Updated in place.</param>
+    /// <param name="gradients">Raw gradients; <paramref name="clip"/> is applied to each as it is read.</param>
+    /// <param name="clip">The clipping to apply to each gradient.</param>
+    /// <param name="learningRate">The learning rate of this update.</param>
+    /// <param name="step">1-based number of this update.</param>
+    private protected abstract void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, GradientClip clip, float learningRate, long step);
+
+    /// <summary>Forgets the optimizer's state (moments, velocities).</summary>
+    private protected abstract void ResetState();
+
+    private GradientClip Clip(ReadOnlySpan<float> gradients)
+    {
+        if (ClipValue is float limit) return new GradientClip(limit, 1f);
+        if (GlobalClipNorm is not float c) return GradientClip.None;
+        float norm = TensorPrimitives.Norm(gradients);
+        // Keras's clip_by_global_norm: scale = min(1, c / norm), NaN for a NaN or infinite norm.
+        float scale = !float.IsFinite(norm) ? float.NaN : norm > c ? c / norm : 1f;
+        return new GradientClip(float.PositiveInfinity, scale);
+    }
+
+    private static float? Positive(float? value, string name) =>
+        value is null || (value > 0 && float.IsFinite(value.Value))
+            ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be a positive, finite number (or null for no clipping).");
+}

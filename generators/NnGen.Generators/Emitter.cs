@@ -63,7 +63,7 @@ internal static class Emitter
     }
 
     private static string Summary(NetworkSpec spec) =>
-        $"{Architecture(spec)}, {Parser.Display(spec.Loss)}, {(spec.Optimizer.Kind == OptimizerKind.Adam ? "Adam" : "SGD")}";
+        $"{Architecture(spec)}, {Parser.Display(spec.Loss)}, {spec.Optimizer.Kind switch { OptimizerKind.Sgd => "SGD", OptimizerKind.RmsProp => "RMSprop", var k => k.ToString() }}";
 
     /// <summary>The canonical architecture text recorded in weights files.</summary>
     public static string Architecture(NetworkSpec spec) =>
@@ -172,9 +172,14 @@ internal static class Emitter
     private static void EmitConstruction(CodeWriter w, NetworkSpec spec, EquatableArray<LayerShape> shapes)
     {
         OptimizerSpec o = spec.Optimizer;
-        string optimizer = o.Kind == OptimizerKind.Adam
-            ? $"new global::NnGen.Optimizers.Adam({Float(o.LearningRate)}, {Float(o.Beta1)}, {Float(o.Beta2)}, {Float(o.Epsilon)})"
-            : $"new global::NnGen.Optimizers.Sgd({Float(o.LearningRate)}, {Float(o.Momentum)}, {(o.Nesterov ? "true" : "false")})";
+        string clip = (o.ClipValue > 0 ? $", clipValue: {Float(o.ClipValue)}" : "") + (o.GlobalClipNorm > 0 ? $", globalClipNorm: {Float(o.GlobalClipNorm)}" : "");
+        string optimizer = o.Kind switch
+        {
+            OptimizerKind.Adam => $"new global::NnGen.Optimizers.Adam({Float(o.LearningRate)}, {Float(o.Beta1)}, {Float(o.Beta2)}, {Float(o.Epsilon)}{clip})",
+            OptimizerKind.AdamW => $"new global::NnGen.Optimizers.AdamW({Float(o.LearningRate)}, {Float(o.WeightDecay)}, {Float(o.Beta1)}, {Float(o.Beta2)}, {Float(o.Epsilon)}{clip})",
+            OptimizerKind.RmsProp => $"new global::NnGen.Optimizers.RmsProp({Float(o.LearningRate)}, {Float(o.Rho)}, {Float(o.Momentum)}, {Float(o.Epsilon)}{clip})",
+            _ => $"new global::NnGen.Optimizers.Sgd({Float(o.LearningRate)}, {Float(o.Momentum)}, {(o.Nesterov ? "true" : "false")}{clip})",
+        };
 
         w.Line($"/// <summary>Creates the network with weights initialised from the declared seed ({spec.Seed}).</summary>");
         w.Line($"public {spec.TypeName}() : this({spec.Seed}) {{ }}");

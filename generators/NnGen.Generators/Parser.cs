@@ -82,15 +82,22 @@ internal static class Parser
 
         double Number(string name, double fallback) =>
             args.TryGetValue(name, out TypedConstant c) && c.Value is not null ? Convert.ToDouble(c.Value, System.Globalization.CultureInfo.InvariantCulture) : fallback;
-        double learningRate = Number("LearningRate", optimizerKind == OptimizerKind.Adam ? 1e-3 : 0.01);
+        double learningRate = Number("LearningRate", optimizerKind == OptimizerKind.Sgd ? 0.01 : 1e-3);
         var optimizer = new OptimizerSpec(optimizerKind, learningRate, Number("Momentum", 0),
             args.TryGetValue("Nesterov", out TypedConstant n) && n.Value is true,
-            Number("Beta1", 0.9), Number("Beta2", 0.999), Number("Epsilon", 1e-7));
+            Number("Beta1", 0.9), Number("Beta2", 0.999), Number("Epsilon", 1e-7),
+            Number("WeightDecay", 0.004), Number("Rho", 0.9), Number("ClipValue", 0), Number("GlobalClipNorm", 0));
         CheckRange(optimizer.LearningRate, v => v > 0 && !double.IsInfinity(v), "LearningRate", "greater than 0");
         CheckRange(optimizer.Momentum, v => v >= 0 && v < 1, "Momentum", "in [0, 1)");
         CheckRange(optimizer.Beta1, v => v >= 0 && v < 1, "Beta1", "in [0, 1)");
         CheckRange(optimizer.Beta2, v => v >= 0 && v < 1, "Beta2", "in [0, 1)");
         CheckRange(optimizer.Epsilon, v => v > 0, "Epsilon", "greater than 0");
+        CheckRange(optimizer.WeightDecay, v => v >= 0 && !double.IsInfinity(v), "WeightDecay", "0 or more");
+        CheckRange(optimizer.Rho, v => v >= 0 && v < 1, "Rho", "in [0, 1)");
+        if (args.ContainsKey("ClipValue")) CheckRange(optimizer.ClipValue, v => v > 0 && !double.IsInfinity(v), "ClipValue", "greater than 0");
+        if (args.ContainsKey("GlobalClipNorm")) CheckRange(optimizer.GlobalClipNorm, v => v > 0 && !double.IsInfinity(v), "GlobalClipNorm", "greater than 0");
+        if (args.ContainsKey("ClipValue") && args.ContainsKey("GlobalClipNorm"))
+            CheckRange(optimizer.GlobalClipNorm, _ => false, "GlobalClipNorm", "left unset when ClipValue is set (Keras allows one clipping mode)");
         void CheckRange(double value, Func<double, bool> ok, string name, string expected)
         {
             if (!ok(value))

@@ -42,6 +42,10 @@ public enum Optimizer
     Sgd = 0,
     /// <summary>Adam with Keras defaults: learning rate 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-7.</summary>
     Adam = 1,
+    /// <summary>Adam with decoupled weight decay (Keras defaults: learning rate 1e-3, weight decay 0.004).</summary>
+    AdamW = 2,
+    /// <summary>RMSprop (Keras defaults: learning rate 1e-3, rho 0.9, momentum 0, epsilon 1e-7).</summary>
+    RmsProp = 3,
 }
 
 /// <summary>
@@ -69,10 +73,10 @@ public sealed class SequentialAttribute : Attribute
     /// <summary>Optimizer. Default: Adam.</summary>
     public Optimizer Optimizer { get; set; } = Optimizer.Adam;
 
-    /// <summary>Learning rate. When not set: 1e-3 for Adam, 0.01 for SGD (the Keras defaults).</summary>
+    /// <summary>Learning rate. When not set: 0.01 for SGD, 1e-3 for the others (the Keras defaults).</summary>
     public double LearningRate { get; set; }
 
-    /// <summary>SGD momentum (0 = plain SGD). Default 0.</summary>
+    /// <summary>SGD or RMSprop momentum (0 = none). Default 0.</summary>
     public double Momentum { get; set; }
 
     /// <summary>Use Nesterov momentum with SGD. Default false.</summary>
@@ -86,6 +90,18 @@ public sealed class SequentialAttribute : Attribute
 
     /// <summary>Adam's epsilon. Default 1e-7 (Keras).</summary>
     public double Epsilon { get; set; } = 1e-7;
+
+    /// <summary>AdamW's decoupled weight decay. Default 0.004.</summary>
+    public double WeightDecay { get; set; } = 0.004;
+
+    /// <summary>RMSprop's decay of the squared-gradient average. Default 0.9.</summary>
+    public double Rho { get; set; } = 0.9;
+
+    /// <summary>Clips each gradient to [-ClipValue, ClipValue] before the update (Keras's <c>clipvalue</c>). Default: off.</summary>
+    public double ClipValue { get; set; }
+
+    /// <summary>Scales all gradients so that their global L2 norm is at most this (Keras's <c>global_clipnorm</c>). Default: off.</summary>
+    public double GlobalClipNorm { get; set; }
 
     /// <summary>Seed of the weight initialisation when the constructor is given none. Default 0.</summary>
     public int Seed { get; set; }

@@ -10,15 +10,16 @@ internal enum ActivationKind { Linear = 0, Relu = 1, Sigmoid = 2, Tanh = 3, Soft
 
 internal enum LossKind { CategoricalCrossEntropy = 0, SparseCategoricalCrossEntropy = 1, BinaryCrossEntropy = 2, MeanSquaredError = 3 }
 
-internal enum OptimizerKind { Sgd = 0, Adam = 1 }
+internal enum OptimizerKind { Sgd = 0, Adam = 1, AdamW = 2, RmsProp = 3 }
 
 internal enum LayerKind { Dense, BatchNormalization, Dropout, Activation }
 
 /// <summary>A type that encloses the network class (its keyword and name), outermost first.</summary>
 internal sealed record ContainingType(string Keyword, string Name);
 
-/// <summary>Optimizer settings as declared, with Keras defaults filled in.</summary>
-internal sealed record OptimizerSpec(OptimizerKind Kind, double LearningRate, double Momentum, bool Nesterov, double Beta1, double Beta2, double Epsilon);
+/// <summary>Optimizer settings as declared, with Keras defaults filled in. A clipping value of 0 means no clipping.</summary>
+internal sealed record OptimizerSpec(OptimizerKind Kind, double LearningRate, double Momentum, bool Nesterov, double Beta1, double Beta2, double Epsilon,
+    double WeightDecay = 0.004, double Rho = 0.9, double ClipValue = 0, double GlobalClipNorm = 0);
 
 /// <summary>
 /// One layer as declared. <see cref="Units"/> is Dense's width (0 for layers that keep their input's width);

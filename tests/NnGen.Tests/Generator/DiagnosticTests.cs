@@ -250,7 +250,7 @@ public class DiagnosticTests
         {
             int optimizer = random.Next(10) == 0 ? random.Next(-2, 5) : random.Next(2);
             sequential.Add($"Optimizer = (Optimizer)({optimizer})");
-            valid &= optimizer is 0 or 1;
+            valid &= optimizer is >= 0 and <= 3;
         }
 
         int layerCount = random.Next(10) == 0 ? 0 : random.Next(1, 5);

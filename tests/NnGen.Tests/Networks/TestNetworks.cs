@@ -78,3 +78,11 @@ public partial class NormalizedNet;
 [Dropout(0.25)]
 [Dense(2)]
 public partial class DropoutNet;
+
+[Sequential(Input = 3, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.AdamW, WeightDecay = 0.01, GlobalClipNorm = 1.5)]
+[Dense(2, Softmax)]
+public partial class AdamWNet;
+
+[Sequential(Input = 3, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.RmsProp, Rho = 0.8, Momentum = 0.1, ClipValue = 0.5, LearningRate = 0.002)]
+[Dense(2, Softmax)]
+public partial class RmsPropNet;

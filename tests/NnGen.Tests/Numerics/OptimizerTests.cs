@@ -77,3 +77,17 @@ public class OptimizerTests
         Assert.Equal(0.05f, ((INetwork)new OddMlp()).Optimizer.LearningRate);
     }
 }
+
+public class DeclaredOptimizerTests
+{
+    [Fact]
+    public void AdamW_rmsprop_and_clipping_declared_on_the_attribute_reach_the_network()
+    {
+        var adamW = Assert.IsType<AdamW>(((INetwork)new AdamWNet()).Optimizer);
+        Assert.Equal((1e-3f, 0.01f, 1.5f), (adamW.LearningRate, adamW.WeightDecay, adamW.GlobalClipNorm!.Value));
+        Assert.Null(adamW.ClipValue);
+        var rms = Assert.IsType<RmsProp>(((INetwork)new RmsPropNet()).Optimizer);
+        Assert.Equal((0.002f, 0.8f, 0.1f, 0.5f), (rms.LearningRate, rms.Rho, rms.Momentum, rms.ClipValue!.Value));
+        Assert.Null(rms.GlobalClipNorm);
+    }
+}

@@ -50,10 +50,15 @@ public class Adam : OptimizerBase
 
     private protected override void ResetState() => _m = _v = null;
 
-    private protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, GradientClip clip, float learningRate, long step)
+    private protected override void AllocateState(int length)
     {
-        float[] m = OptimizerChecks.State(ref _m, parameters.Length);
-        float[] v = OptimizerChecks.State(ref _v, parameters.Length);
+        OptimizerChecks.State(ref _m, length);
+        OptimizerChecks.State(ref _v, length);
+    }
+
+    private protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, GradientClip clip, float learningRate, long step)
+    {
+        Span<float> m = _m.AsSpan(offset, parameters.Length), v = _v.AsSpan(offset, parameters.Length);
         float alpha = (float)(learningRate * Math.Sqrt(1 - Math.Pow(Beta2, step)) / (1 - Math.Pow(Beta1, step)));
         Step(parameters, gradients, m, v, clip, alpha, Beta1, Beta2, Epsilon, learningRate * _weightDecay);
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using NnGen.Kernels;
 
 namespace NnGen.Optimizers;
 
@@ -23,9 +24,20 @@ namespace NnGen.Optimizers;
 /// Implement <see cref="IOptimizer"/> directly for an optimizer of your own; this base class is for the built-in ones.
 /// </para>
 /// </remarks>
-public abstract class OptimizerBase : IOptimizer
+public abstract unsafe class OptimizerBase : IOptimizer, IParallelWork
 {
+    /// <summary>Parameters from which an update is split over the cores (each part a contiguous range).</summary>
+    private const int ParallelLength = 1 << 15;
+
     private float _learningRate;
+
+    // The update in flight while its parts run on the worker pool (the spans are pinned for its duration).
+    private float* _parameters;
+    private float* _gradients;
+    private int _length;
+    private GradientClip _clip;
+    private float _rate;
+    private long _step;
 
     private protected OptimizerBase(float learningRate, float? clipValue, float? globalClipNorm)
     {
@@ -79,7 +91,26 @@ public abstract class OptimizerBase : IOptimizer
         float lr = LearningRate;
         if (!(lr >= 0 && float.IsFinite(lr)))
             throw new InvalidOperationException($"The learning rate schedule {Schedule?.GetType().Name} returned {lr} for step {Iterations}; a learning rate must be finite and 0 or more.");
-        Apply(parameters, gradients, Clip(gradients), lr, Iterations + 1);
+        AllocateState(parameters.Length);
+        GradientClip clip = Clip(gradients);
+        long step = Iterations + 1;
+        if (parameters.Length < ParallelLength || Workers.Count == 1)
+        {
+            Apply(parameters, gradients, 0, clip, lr, step);
+        }
+        else
+        {
+            // Element-wise, so each core updates its own contiguous range: results are identical to one pass.
+            fixed (float* p = parameters)
+            fixed (float* g = gradients)
+            {
+                _parameters = p;
+                _gradients = g;
+                (_length, _clip, _rate, _step) = (parameters.Length, clip, lr, step);
+                try { Workers.Run(this, 0); }
+                finally { _parameters = _gradients = null; }
+            }
+        }
         Iterations++;
     }
 
@@ -90,13 +121,23 @@ public abstract class OptimizerBase : IOptimizer
         ResetState();
     }
 
-    /// <summary>One update of every parameter with the clipped gradients, in one pass.</summary>
-    /// <param name="parameters">Updated in place.</param>
-    /// <param name="gradients">Raw gradients; <paramref name="clip"/> is applied to each as it is read.</param>
+    void IParallelWork.Execute(int task, int part, int parts)
+    {
+        (int from, int to) = Workers.Partition(part, parts, _length, 64);
+        Apply(new Span<float>(_parameters + from, to - from), new ReadOnlySpan<float>(_gradients + from, to - from), from, _clip, _rate, _step);
+    }
+
+    /// <summary>Allocates the optimizer's state for <paramref name="length"/> parameters, unless it has it already.</summary>
+    private protected abstract void AllocateState(int length);
+
+    /// <summary>One update of a contiguous range of the parameters with the clipped gradients, in one pass.</summary>
+    /// <param name="parameters">The range's parameters, updated in place.</param>
+    /// <param name="gradients">The range's raw gradients; <paramref name="clip"/> is applied to each as it is read.</param>
+    /// <param name="offset">Where the range starts in the whole parameter block (and so in the optimizer's state).</param>
     /// <param name="clip">The clipping to apply to each gradient.</param>
     /// <param name="learningRate">The learning rate of this update.</param>
     /// <param name="step">1-based number of this update.</param>
-    private protected abstract void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, GradientClip clip, float learningRate, long step);
+    private protected abstract void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, GradientClip clip, float learningRate, long step);
 
     /// <summary>Forgets the optimizer's state (moments, velocities).</summary>
     private protected abstract void ResetState();

@@ -50,13 +50,20 @@ public sealed class RmsProp : OptimizerBase
 
     private protected override void ResetState() => _v = _average = _velocity = null;
 
-    private protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, GradientClip clip, float learningRate, long step)
+    private protected override void AllocateState(int length)
+    {
+        OptimizerChecks.State(ref _v, length);
+        if (Centered) OptimizerChecks.State(ref _average, length);
+        if (Momentum != 0) OptimizerChecks.State(ref _velocity, length);
+    }
+
+    private protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, GradientClip clip, float learningRate, long step)
     {
         int n = parameters.Length, i = 0;
         bool centered = Centered, momentum = Momentum != 0;
-        Span<float> v = OptimizerChecks.State(ref _v, n);
-        Span<float> a = centered ? OptimizerChecks.State(ref _average, n) : default;
-        Span<float> u = momentum ? OptimizerChecks.State(ref _velocity, n) : default;
+        Span<float> v = _v.AsSpan(offset, n);
+        Span<float> a = centered ? _average.AsSpan(offset, n) : default;
+        Span<float> u = momentum ? _velocity.AsSpan(offset, n) : default;
         float rho = Rho, c = 1 - Rho, mu = Momentum, eps = Epsilon, lr = learningRate;
         ref float rp = ref MemoryMarshal.GetReference(parameters);
         ref float rg = ref MemoryMarshal.GetReference(gradients);

@@ -35,10 +35,15 @@ public sealed class Sgd : OptimizerBase
 
     private protected override void ResetState() => _velocity = null;
 
-    private protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, GradientClip clip, float learningRate, long step)
+    private protected override void AllocateState(int length)
+    {
+        if (Momentum != 0) OptimizerChecks.State(ref _velocity, length);
+    }
+
+    private protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, GradientClip clip, float learningRate, long step)
     {
         bool momentum = Momentum != 0;
-        Span<float> u = momentum ? OptimizerChecks.State(ref _velocity, parameters.Length) : default;
+        Span<float> u = momentum ? _velocity.AsSpan(offset, parameters.Length) : default;
         int n = parameters.Length, i = 0;
         float mu = Momentum, lr = learningRate;
         bool nesterov = Nesterov;

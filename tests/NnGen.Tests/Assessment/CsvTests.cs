@@ -4,7 +4,7 @@ using NnGen.Data;
 
 namespace NnGen.Tests.Assessment;
 
-public class CsvTests
+public sealed class CsvTests : TempDirectoryTest
 {
     private static Dataset Load(string text, CsvOptions? options = null) => Csv.Load(new StringReader(text), "data.csv", options);
 
@@ -74,21 +74,13 @@ public class CsvTests
     [Fact]
     public void Features_only_skip_a_named_label_column_and_a_missing_file_is_named()
     {
-        string dir = Directory.CreateTempSubdirectory("nngen-csv").FullName;
-        try
-        {
-            string path = Path.Combine(dir, "x.csv");
-            File.WriteAllText(path, "a,label,b\n1,9,2\n");
-            Assert.Equal([1f, 2f], Csv.LoadFeatures(path, out int size));
-            Assert.Equal(2, size);
-            File.WriteAllText(path, "1,9,2\n");
-            Assert.Equal([1f, 9f, 2f], Csv.LoadFeatures(path, out size));
-            string missing = Path.Combine(dir, "missing.csv");
-            Assert.Contains(missing, Assert.Throws<FileNotFoundException>(() => Csv.Load(missing)).Message);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        string path = Path.Combine(Dir, "x.csv");
+        File.WriteAllText(path, "a,label,b\n1,9,2\n");
+        Assert.Equal([1f, 2f], Csv.LoadFeatures(path, out int size));
+        Assert.Equal(2, size);
+        File.WriteAllText(path, "1,9,2\n");
+        Assert.Equal([1f, 9f, 2f], Csv.LoadFeatures(path, out size));
+        string missing = Path.Combine(Dir, "missing.csv");
+        Assert.Contains(missing, Assert.Throws<FileNotFoundException>(() => Csv.Load(missing)).Message);
     }
 }

@@ -12,12 +12,8 @@ using SkiaSharp;
 
 namespace NnGen.Tests.Assessment;
 
-public sealed class FigureTests : IDisposable
+public sealed class FigureTests : TempDirectoryTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("nngen-figures").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static History MakeHistory(bool validation)
     {
         var h = new History();
@@ -109,7 +105,7 @@ public sealed class FigureTests : IDisposable
         History history = net.Fit(x, NnGen.Data.Labels.ToFloat(labels), epochs: 3, validationSplit: 0.2, verbose: 0);
         var test = new Dataset(x, labels, featureSize: 4, classes: 3);
 
-        var written = Figures.SaveAll(_dir, history, net, test, ["a", "b", "c"]);
+        var written = Figures.SaveAll(Dir, history, net, test, ["a", "b", "c"]);
 
         Assert.Equal(["accuracy.png", "loss.png", "predictions.png", "confusion_matrix.png"], written.Select(Path.GetFileName));
         (int, int)[] sizes = [Figures.CurveSize, Figures.CurveSize, Figures.GridSize, Figures.MatrixSize];

@@ -10,11 +10,12 @@ using NnGen.Data;
 using NnGen.Metrics;
 using NnGen.Plots;
 using NnGen.Terminal;
+using NnGen.Tuning;
 
 namespace NnGen.Cli;
 
 /// <summary>
-/// <c>NnGen.Cli train | evaluate | predict</c>: the Keras tutorial's MLP from the command line. <see cref="Run"/> takes the
+/// <c>NnGen.Cli train | evaluate | predict | tune</c>: the Keras tutorial's MLP from the command line. <see cref="Run"/> takes the
 /// writers for normal output and errors, so tests run it in-process. A bad command line or a failure prints one line
 /// on the error writer and returns 2 (usage) or 1 (failure); nothing prints a stack trace.
 /// </summary>
@@ -44,7 +45,8 @@ public static class App
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException
             or InvalidOperationException or TrainingDivergedException)
         {
-            error.WriteLine($"error: {FirstLine(e.Message)}");
+            string message = e is ArgumentException { ParamName: string name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
+            error.WriteLine($"error: {FirstLine(message)}");
             return Failure;
         }
     }
@@ -200,9 +202,77 @@ public static class App
             return 0;
         });
 
-        return new RootCommand("NnGen's command line: train, evaluate and use the Keras tutorial's MLP on 28x28 images (Fashion-MNIST by default).")
+        var learningRates = new Option<double[]>("--learning-rates")
         {
-            train, evaluate, predict,
+            Description = "Learning rates to try.", HelpName = "lr", AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [1e-3, 3e-4],
+        };
+        var batchSizes = new Option<int[]>("--batch-sizes")
+        {
+            Description = "Batch sizes to try.", HelpName = "n", AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [32, 64],
+        };
+        var epochChoices = new Option<int[]>("--epochs")
+        {
+            Description = "Epoch counts to try.", HelpName = "n", AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [3],
+        };
+        AllPositive(learningRates);
+        AllPositive(batchSizes);
+        AllPositive(epochChoices);
+        var trials = new Option<int?>("--trials") { Description = "Random search: try this many combinations, drawn from the grid with --seed. Default: all (grid search).", HelpName = "N" };
+        Positive(trials);
+        var parallel = new Option<int>("--parallel") { Description = "Trials trained at once.", HelpName = "N", DefaultValueFactory = _ => Environment.ProcessorCount };
+        Positive(parallel);
+        var tuneOut = new Option<string>("--out")
+        {
+            Description = "Folder for tuning.csv (every trial) and model.nngw (the best configuration retrained on all the training samples).",
+            HelpName = "dir",
+            DefaultValueFactory = _ => "out",
+        };
+        var tune = new Command("tune", "Search learning rate, batch size and epochs: each trial is scored by its validation accuracy, the best retrained on all samples.")
+        {
+            data, labelColumn, pixelScale, learningRates, batchSizes, epochChoices, trials, validationSplit, seed, parallel, limit, tuneOut,
+        };
+        tune.SetAction(p =>
+        {
+            (Dataset trainSet, Dataset? test, string source) = Inputs.LoadLabelled(p.GetValue(data), Csv(p, labelColumn, pixelScale));
+            if (p.GetValue(limit) is int n) trainSet = trainSet.Take(n);
+            var space = new SearchSpace()
+                .Choice(SearchSpace.LearningRate, p.GetValue(learningRates)!)
+                .Choice(SearchSpace.BatchSize, p.GetValue(batchSizes)!)
+                .Choice(SearchSpace.Epochs, p.GetValue(epochChoices)!);
+            IReadOnlyList<TrialParameters> runs = p.GetValue(trials) is int count
+                ? Search.Random(space, count, p.GetValue(seed))
+                : Search.Grid(space, p.GetValue(seed));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{runs.Count} trials on {trainSet.Count:N0} samples from {source}, {p.GetValue(parallel)} at a time."));
+            var tuner = new Tuner(t => new MnistMlp(t.Seed))
+            {
+                ValidationSplit = p.GetValue(validationSplit),
+                MaxParallelTrials = p.GetValue(parallel),
+                Log = TextWriter.Synchronized(output),
+            };
+            TuningResult result = tuner.Search(runs, trainSet.Features, trainSet.OneHotLabels());
+            output.WriteLine();
+            output.Write(result.Results);
+            string dir = p.GetValue(tuneOut)!;
+            Directory.CreateDirectory(dir);
+            string csvPath = Path.Combine(dir, "tuning.csv");
+            result.Results.WriteCsv(csvPath);
+            string weights = Path.Combine(dir, "model.nngw");
+            result.BestNetwork.Save(weights);
+            output.WriteLine();
+            output.WriteLine($"Best: {result.Results.Best.Parameters}, retrained on all {trainSet.Count:N0} samples.");
+            if (test is not null) Report(output, (MnistMlp)result.BestNetwork, test, "Test", names: null);
+            output.WriteLine($"Trials: {csvPath}");
+            output.WriteLine($"Weights: {weights}");
+            return 0;
+        });
+
+        return new RootCommand("NnGen's command line: train, evaluate, use and tune the Keras tutorial's MLP on 28x28 images (Fashion-MNIST by default).")
+        {
+            train, evaluate, predict, tune,
         };
     }
 
@@ -239,6 +309,13 @@ public static class App
 
     private static string[] Names(ParseResult p, Option<string> classNames) =>
         p.GetValue(classNames)!.Split(',').Select(n => n.Trim()).ToArray();
+
+    private static void AllPositive<T>(Option<T[]> option) where T : struct => option.Validators.Add(r =>
+    {
+        foreach (T value in Value<T[]>(r) ?? [])
+            if (Convert.ToDouble(value, CultureInfo.InvariantCulture) <= 0)
+                r.AddError($"{option.Name} must all be positive, but one is {Convert.ToString(value, CultureInfo.InvariantCulture)}.");
+    });
 
     private static void Positive<T>(Option<T> option) => option.Validators.Add(r =>
     {

@@ -54,7 +54,9 @@ public sealed class SearchResults
         var rows = Ranked.Select(t => Row(t, csv: false)).ToList();
         int[] widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
         var sb = new StringBuilder();
-        void Line(string[] cells) => sb.AppendJoin("  ", cells.Select((s, c) => c == cells.Length - 1 && s.Length > 0 && !char.IsDigit(s[0]) ? s : s.PadLeft(widths[c]))).Append('\n');
+        // Numbers right-aligned; the status (last) column left-aligned, with no trailing blanks.
+        void Line(string[] cells) =>
+            sb.Append(string.Join("  ", cells.Select((s, c) => c == cells.Length - 1 ? s : s.PadLeft(widths[c]))).TrimEnd()).Append('\n');
         Line(header);
         sb.Append('-', widths.Sum() + 2 * (widths.Length - 1)).Append('\n');
         foreach (string[] row in rows) Line(row);
@@ -88,7 +90,7 @@ public sealed class SearchResults
         string rank = t.Failed ? "-" : (IndexOf(t) + 1).ToString(CultureInfo.InvariantCulture);
         string trial = t.Parameters.Trial.ToString(CultureInfo.InvariantCulture);
         IEnumerable<string> values = t.Parameters.Values.Select(v => TrialParameters.Format(v.Value));
-        string score = t.Failed ? "" : t.Score.ToString(csv ? "R" : "F4", CultureInfo.InvariantCulture);
+        string score = t.Failed ? "" : csv ? Exact(t.Score) : t.Score.ToString("F4", CultureInfo.InvariantCulture);
         IEnumerable<string> metrics = OtherMetrics.Select(m => t.Metrics.TryGetValue(m, out float v)
             ? v.ToString(csv ? "R" : "F4", CultureInfo.InvariantCulture) : "");
         string time = csv ? t.Duration.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)
@@ -96,6 +98,10 @@ public sealed class SearchResults
         string status = t.Error ?? (csv ? "" : ReferenceEquals(t, Best) ? "best" : "");
         return (csv ? new[] { trial, rank } : [rank, trial]).Concat(values).Append(score).Concat(metrics).Append(time).Append(status).ToArray();
     }
+
+    /// <summary>The shortest text that reads back to the value; as a float when it is one (metrics of Fit are).</summary>
+    private static string Exact(double value) =>
+        (double)(float)value == value ? ((float)value).ToString("R", CultureInfo.InvariantCulture) : value.ToString("R", CultureInfo.InvariantCulture);
 
     private int IndexOf(TrialResult t)
     {

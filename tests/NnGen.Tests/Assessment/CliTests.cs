@@ -160,4 +160,25 @@ public sealed class CliTests : TempDirectoryTest
         Assert.Equal(1, code);
         AssertOneLineError(err, "is not an image that can be decoded");
     }
+
+    [Fact]
+    public void Tune_scores_each_trial_on_the_validation_split_and_keeps_the_best()
+    {
+        string csv = WriteCsv(80);
+        string outDir = Path.Combine(Dir, "tune");
+        var (code, output, err) = Run("tune", "--data", csv, "--learning-rates", "1e-7", "0.003", "--batch-sizes", "16", "--epochs", "2",
+            "--validation-split", "0.5", "--parallel", "2", "--out", outDir);
+        Assert.True(code == 0, err);
+        Assert.Contains("2 trials on 80 samples", output);
+        Assert.Contains("Best: learning_rate=0.003, batch_size=16, epochs=2, retrained on all 80 samples.", output);
+        string[] rows = File.ReadAllLines(Path.Combine(outDir, "tuning.csv"));
+        Assert.Equal("trial,rank,learning_rate,batch_size,epochs,val_accuracy,loss,accuracy,val_loss,seconds,error", rows[0]);
+        Assert.StartsWith("1,2,1E-07,16,2,", rows[1]);
+        Assert.StartsWith("2,1,0.003,16,2,1,", rows[2]);
+        Assert.True(File.Exists(Path.Combine(outDir, "model.nngw")));
+
+        (code, _, err) = Run("tune", "--data", csv, "--validation-split", "0");
+        Assert.Equal(1, code);
+        AssertOneLineError(err, "error: The validation split must be in (0, 1): trials are scored on the held-out samples.");
+    }
 }

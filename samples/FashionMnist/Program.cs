@@ -4,6 +4,9 @@ using System.Diagnostics;
 using System.IO;
 using NnGen;
 using NnGen.Data;
+using NnGen.Metrics;
+using NnGen.Plots;
+using NnGen.Terminal;
 using FashionMnistSample;
 
 // The Keras MNIST tutorial, step by step, on Fashion-MNIST.
@@ -13,8 +16,8 @@ var batchOption = new Option<int>("--batch-size") { Description = "Samples per g
 var splitOption = new Option<double>("--validation-split") { Description = "Fraction of the training set held out for validation (the last samples).", DefaultValueFactory = _ => 0.2 };
 var seedOption = new Option<int>("--seed") { Description = "Seed of the weights and of the shuffle (docs/results.md lists the accuracy of several seeds).", DefaultValueFactory = _ => 1 };
 var limitOption = new Option<int?>("--limit") { Description = "Use only the first N training samples (a quick run)." };
-var outOption = new Option<string>("--out") { Description = "Folder for the trained weights.", DefaultValueFactory = _ => "out" };
-var verboseOption = new Option<int>("--verbose") { Description = "0 silent, 1 live progress, 2 one line per epoch (Keras's verbose).", DefaultValueFactory = _ => 2 };
+var outOption = new Option<string>("--out") { Description = "Folder for the trained weights and the pictures (accuracy, loss, predictions, confusion matrix).", DefaultValueFactory = _ => "out" };
+var verboseOption = new Option<int>("--verbose") { Description = "0 silent, 1 live progress bar (Keras's bar line per epoch when redirected), 2 one line per epoch (Keras's verbose).", DefaultValueFactory = _ => 2 };
 
 var root = new RootCommand("Trains the Keras tutorial's MLP (784-256-128-10) on Fashion-MNIST with NnGen-generated code.")
 {
@@ -49,8 +52,10 @@ static int Run(string? data, int epochs, int batchSize, double validationSplit, 
 
     // 3. Train: 10 epochs, batch 32, the last 20% of the training set held out for validation.
     var clock = Stopwatch.StartNew();
+    //    Verbose 1 on a terminal draws a live progress bar; redirected, it prints Keras's lines.
+    (int fitVerbose, NnGen.Callbacks.Callback[] progress) = SpectreProgress.Select(verbose);
     History history = model.Fit(train.Features, train.OneHotLabels(), epochs: epochs, batchSize: batchSize,
-        validationSplit: validationSplit, seed: seed, verbose: verbose);
+        validationSplit: validationSplit, seed: seed, verbose: fitVerbose, callbacks: progress);
     clock.Stop();
     Console.WriteLine($"Training took {clock.Elapsed.TotalSeconds:F1} s ({clock.Elapsed.TotalSeconds / Math.Max(1, epochs):F2} s per epoch).");
     Console.WriteLine();
@@ -71,11 +76,19 @@ static int Run(string? data, int epochs, int batchSize, double validationSplit, 
         Console.WriteLine($"Test image {i}: predicted {names[predicted]} ({probabilities[predicted]:P1}), true {names[test.Labels[i]]}");
     }
 
-    // 6. Save the weights.
+    // 6. Precision, recall and F1 per class, as scikit-learn's classification_report prints them.
+    Console.WriteLine();
+    ConfusionMatrix matrix = ConfusionMatrix.Compute(model, test.Features, test.Labels);
+    Console.WriteLine(new ClassificationReport(matrix, names));
+    Console.WriteLine($"Top-2 accuracy: {TopKAccuracy.Compute(model, test.Features, test.Labels, k: 2):F4}");
+
+    // 7. Save the weights and the pictures: accuracy and loss per epoch, 25 test predictions, the confusion matrix.
     Directory.CreateDirectory(outDir);
     string path = Path.Combine(outDir, "mnist-mlp.nngw");
     model.Save(path);
     Console.WriteLine();
     Console.WriteLine($"Weights saved to {path}");
+    foreach (string picture in Figures.SaveAll(outDir, history, model, test, names))
+        Console.WriteLine($"Picture saved to {picture}");
     return 0;
 }

@@ -5,8 +5,9 @@ import glob, json, os, subprocess, sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 artifacts = os.path.join(root, 'BenchmarkDotNet.Artifacts')
-subprocess.run(['dotnet', 'run', '-c', 'Release', '--project', os.path.join(root, 'benchmarks/NnGen.Benchmarks'), '--',
-                '--filter', '*', '--exporters', 'json', '--artifacts', artifacts], check=True)
+# BenchmarkDotNet finds the project from the working directory.
+subprocess.run(['dotnet', 'run', '-c', 'Release', '--', '--filter', *(sys.argv[1:] or ['*']), '--exporters', 'json', '--artifacts', artifacts],
+               check=True, cwd=os.path.join(root, 'benchmarks/NnGen.Benchmarks'))
 env = dict(os.environ); env.pop('OPENBLAS_CORETYPE', None); env.pop('OPENBLAS_L2_SIZE', None)
 torch = json.loads(subprocess.run(['/usr/bin/python3', os.path.join(root, 'benchmarks/pytorch/bench.py')],
                                   check=True, capture_output=True, text=True, env=env).stdout)
@@ -14,13 +15,12 @@ torch = json.loads(subprocess.run(['/usr/bin/python3', os.path.join(root, 'bench
 nngen = {}
 for path in glob.glob(os.path.join(artifacts, 'results', '*-report-full-compressed.json')):
     for b in json.load(open(path))['Benchmarks']:
-        job = b['Job']['Id'] if isinstance(b.get('Job'), dict) else b.get('Parameters', '')
         params = b.get('Parameters', '')
         batch = params.split('=')[-1] if 'BatchSize' in params else ''
         key = f"{b['Type']}/{batch or b['Method']}"
         seconds = b['Statistics']['Mean'] / 1e9
         alloc = b.get('Memory', {}).get('BytesAllocatedPerOperation')
-        nngen[(key, 'threads1' if '1 thread' in b['FullName'] + str(job) else 'threads2')] = (seconds, alloc)
+        nngen[(key, 'threads1' if '1 thread' in b['DisplayInfo'] else 'threads2')] = (seconds, alloc)
 
 def fmt(s):
     return f'{s * 1e6:.1f} us' if s < 1e-3 else f'{s * 1e3:.2f} ms' if s < 1 else f'{s:.3f} s'

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
@@ -11,7 +12,10 @@ using FashionMnistSample;
 
 // The Keras MNIST tutorial, step by step, on Fashion-MNIST.
 var dataOption = new Option<string?>("--data") { Description = "Folder with the four MNIST-format IDX files (default: $NNGEN_DATA, then /usr/share/datasets/fashion-mnist)." };
-var epochsOption = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 10 };
+var modelOption = new Option<string>("--model") { Description = "'seed': the tutorial's first MLP (784-256-128-10); 'optimized': its BatchNormalization + Dropout(0.3) model.", DefaultValueFactory = _ => "seed" };
+modelOption.AcceptOnlyFromAmong("seed", "optimized");
+var epochsOption = new Option<int?>("--epochs") { Description = "Training epochs (default: 10 for the seed model, 15 for the optimized one, as in the tutorial)." };
+var earlyStoppingOption = new Option<bool>("--early-stopping") { Description = "Stop when val_loss has not improved for 3 epochs and restore the best weights (Keras's EarlyStopping(patience=3, restore_best_weights=True))." };
 var batchOption = new Option<int>("--batch-size") { Description = "Samples per gradient step.", DefaultValueFactory = _ => 32 };
 var splitOption = new Option<double>("--validation-split") { Description = "Fraction of the training set held out for validation (the last samples).", DefaultValueFactory = _ => 0.2 };
 var seedOption = new Option<int>("--seed") { Description = "Seed of the weights and of the shuffle (docs/results.md lists the accuracy of several seeds).", DefaultValueFactory = _ => 1 };
@@ -21,14 +25,14 @@ var verboseOption = new Option<int>("--verbose") { Description = "0 silent, 1 li
 
 var root = new RootCommand("Trains the Keras tutorial's MLP (784-256-128-10) on Fashion-MNIST with NnGen-generated code.")
 {
-    dataOption, epochsOption, batchOption, splitOption, seedOption, limitOption, outOption, verboseOption,
+    dataOption, modelOption, epochsOption, batchOption, splitOption, seedOption, limitOption, earlyStoppingOption, outOption, verboseOption,
 };
 root.SetAction(parse => Run(
-    parse.GetValue(dataOption), parse.GetValue(epochsOption), parse.GetValue(batchOption), parse.GetValue(splitOption),
-    parse.GetValue(seedOption), parse.GetValue(limitOption), parse.GetValue(outOption)!, parse.GetValue(verboseOption)));
+    parse.GetValue(dataOption), parse.GetValue(modelOption)!, parse.GetValue(epochsOption), parse.GetValue(batchOption), parse.GetValue(splitOption),
+    parse.GetValue(seedOption), parse.GetValue(limitOption), parse.GetValue(earlyStoppingOption), parse.GetValue(outOption)!, parse.GetValue(verboseOption)));
 return root.Parse(args).Invoke();
 
-static int Run(string? data, int epochs, int batchSize, double validationSplit, int seed, int? limit, string outDir, int verbose)
+static int Run(string? data, string modelName, int? epochOption, int batchSize, double validationSplit, int seed, int? limit, bool earlyStopping, string outDir, int verbose)
 {
     // 1. Load the data: flattened 28x28 images scaled to [0, 1], one-hot labels.
     Dataset train, test;
@@ -47,15 +51,23 @@ static int Run(string? data, int epochs, int batchSize, double validationSplit, 
     Console.WriteLine();
 
     // 2. The model, generated at compile time from the attributes in Models.cs.
-    var model = new MnistMlp(seed);
+    INetwork model = modelName == "optimized" ? new OptimizedMlp(seed) : new MnistMlp(seed);
+    int epochs = epochOption ?? (modelName == "optimized" ? 15 : 10);
     Console.WriteLine(model.Summary());
 
     // 3. Train: 10 epochs, batch 32, the last 20% of the training set held out for validation.
     var clock = Stopwatch.StartNew();
     //    Verbose 1 on a terminal draws a live progress bar; redirected, it prints Keras's lines.
     (int fitVerbose, NnGen.Callbacks.Callback[] progress) = SpectreProgress.Select(verbose);
+    var callbacks = new List<NnGen.Callbacks.Callback>(progress);
+    var stopper = new NnGen.Callbacks.EarlyStopping(monitor: "val_loss", patience: 3, restoreBestWeights: true);
+    if (earlyStopping) callbacks.Add(stopper);
     History history = model.Fit(train.Features, train.OneHotLabels(), epochs: epochs, batchSize: batchSize,
-        validationSplit: validationSplit, seed: seed, verbose: fitVerbose, callbacks: progress);
+        validationSplit: validationSplit, seed: seed, verbose: fitVerbose, callbacks: callbacks);
+    if (earlyStopping)
+        Console.WriteLine(stopper.StoppedEpoch > 0
+            ? $"Early stopping after epoch {stopper.StoppedEpoch}; restored the weights of epoch {stopper.BestEpoch}."
+            : $"No early stop; restored the weights of the best epoch, {stopper.BestEpoch}.");
     clock.Stop();
     Console.WriteLine($"Training took {clock.Elapsed.TotalSeconds:F1} s ({clock.Elapsed.TotalSeconds / Math.Max(1, epochs):F2} s per epoch).");
     Console.WriteLine();
@@ -84,7 +96,7 @@ static int Run(string? data, int epochs, int batchSize, double validationSplit, 
 
     // 7. Save the weights and the pictures: accuracy and loss per epoch, 25 test predictions, the confusion matrix.
     Directory.CreateDirectory(outDir);
-    string path = Path.Combine(outDir, "mnist-mlp.nngw");
+    string path = Path.Combine(outDir, $"{modelName}-mlp.nngw");
     model.Save(path);
     Console.WriteLine();
     Console.WriteLine($"Weights saved to {path}");

@@ -177,7 +177,11 @@ public static class NetworkExtensions
     /// <summary>The Keras-style summary table: layers, output shapes, parameter counts and totals.</summary>
     public static string Summary(this INetwork network)
     {
-        const int nameWidth = 29, shapeWidth = 26, line = 65;
+        // Keras's 65-column table, widened when a layer's "name (Type)" does not fit its first column.
+        const int shapeWidth = 26;
+        int nameWidth = 29;
+        foreach (LayerInfo layer in network.Layers) nameWidth = Math.Max(nameWidth, layer.Name.Length + layer.Type.Length + 5);
+        int line = nameWidth + 36;
         var sb = new StringBuilder();
         sb.Append("Model: \"").Append(network.Name).Append("\"\n");
         sb.Append('_', line).Append('\n');
@@ -201,9 +205,8 @@ public static class NetworkExtensions
         sb.Append('_', line).Append('\n');
         return sb.ToString();
 
-        static string Row(string name, string shape, string parameters) =>
-            $"{Pad(name, nameWidth)}{Pad(shape, shapeWidth)}{parameters}\n";
-        static string Pad(string s, int width) => s.Length >= width ? s + " " : s.PadRight(width);
+        string Row(string name, string shape, string parameters) =>
+            $"{name.PadRight(nameWidth)}{shape.PadRight(shapeWidth)}{parameters}\n";
         static string Bytes(long b) => b == 0 ? "0.00 B" : b >= 1 << 20
             ? string.Create(CultureInfo.InvariantCulture, $"{b / 1048576.0:F2} MB")
             : b >= 1 << 10 ? string.Create(CultureInfo.InvariantCulture, $"{b / 1024.0:F2} KB") : $"{b}.00 B";

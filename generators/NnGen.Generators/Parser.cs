@@ -83,7 +83,7 @@ internal static class Parser
             int input = 0;
             if (!args.TryGetValue("Input", out TypedConstant inputArg))
                 Report(DiagnosticDescriptors.MissingInput, _sequentialSyntax?.GetLocation(), _typeName);
-            else if ((input = IntValue(inputArg)) <= 0)
+            else if (IntValue(inputArg) is int i && (input = i) <= 0)
                 Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(_sequentialSyntax, "Input", -1), "Input", where, input);
 
             var loss = (LossKind)EnumArgument(args, "Loss", (int)LossKind.CategoricalCrossEntropy, typeof(LossKind), _sequentialSyntax, where);
@@ -91,9 +91,9 @@ internal static class Parser
             OptimizerSpec optimizer = ParseOptimizer(args, optimizerKind);
 
             int classes = 0;
-            if (args.TryGetValue("Classes", out TypedConstant classesArg) && (classes = IntValue(classesArg)) <= 0)
+            if (args.TryGetValue("Classes", out TypedConstant classesArg) && IntValue(classesArg) is int c && (classes = c) <= 0)
                 Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(_sequentialSyntax, "Classes", -1), "Classes", where, classes);
-            int seed = args.TryGetValue("Seed", out TypedConstant s) ? IntValue(s) : 0;
+            int seed = args.TryGetValue("Seed", out TypedConstant s) ? IntValue(s) ?? 0 : 0;
             string modelName = args.TryGetValue("Name", out TypedConstant nm) && nm.Value is string str && str.Length > 0 ? str : "sequential";
 
             var layerAttributes = type.GetAttributes()
@@ -114,8 +114,8 @@ internal static class Parser
                 return null;
             }
             layerAttributes.Sort((a, b) => (a.Syntax?.SpanStart ?? 0).CompareTo(b.Syntax?.SpanStart ?? 0));
-            List<LayerSpec>? layers = ParseLayers(layerAttributes);
-            if (layers is null) return null;
+            List<LayerSpec> layers = ParseLayers(layerAttributes);
+            if (CannotGenerate) return null;
 
             var spec = new NetworkSpec(
                 type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
@@ -148,9 +148,8 @@ internal static class Parser
             }
             for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
             {
-                var decls = Declarations(t);
-                if (!decls.Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
-                    Report(DiagnosticDescriptors.ContainingTypeNotPartial, decls.FirstOrDefault()?.Identifier.GetLocation(), _typeName, t.Name);
+                if (!Declarations(t).Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
+                    Report(DiagnosticDescriptors.ContainingTypeNotPartial, _typeLocation, _typeName, t.Name);
             }
         }
 
@@ -201,7 +200,7 @@ internal static class Parser
         {
             bool adam = kind == OptimizerKind.Adam;
             double Number(string name, double fallback) =>
-                args.TryGetValue(name, out TypedConstant c) && c.Value is not null and not string ? Convert.ToDouble(c.Value, CultureInfo.InvariantCulture) : fallback;
+                args.TryGetValue(name, out TypedConstant c) && c.Kind != TypedConstantKind.Error && c.Value is double or float or int ? Convert.ToDouble(c.Value, CultureInfo.InvariantCulture) : fallback;
             var optimizer = new OptimizerSpec(kind, Number("LearningRate", adam ? 1e-3 : 0.01), Number("Momentum", 0),
                 args.TryGetValue("Nesterov", out TypedConstant n) && n.Value is true,
                 Number("Beta1", 0.9), Number("Beta2", 0.999), Number("Epsilon", 1e-7));
@@ -243,37 +242,47 @@ internal static class Parser
             return optimizer;
         }
 
-        private List<LayerSpec>? ParseLayers(List<(AttributeData Data, AttributeSyntax? Syntax)> layerAttributes)
+        /// <summary>The layers in order; a malformed one (the compiler's error) is skipped, and the rest are still checked.</summary>
+        private List<LayerSpec> ParseLayers(List<(AttributeData Data, AttributeSyntax? Syntax)> layerAttributes)
         {
             var layers = new List<LayerSpec>();
-            foreach (var (data, syntax) in layerAttributes)
+            var names = new List<string?>(); // by position; null for a malformed layer, whose name is unknown
+            for (int position = 0; position < layerAttributes.Count; position++)
             {
-                int index = layers.Count + 1;
+                var (data, syntax) = layerAttributes[position];
+                int index = position + 1;
                 if (data.AttributeConstructor is null || data.ConstructorArguments.Length < 1 || data.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error))
                 {
                     CannotGenerate = true; // the compiler reports the malformed attribute
-                    return null;
+                    names.Add(null);
+                    continue;
                 }
+                string name = LayerName(data, position);
+                names.Add(name);
                 var named = NamedArguments(data);
-                string defaultName = layers.Count == 0 ? "dense" : $"dense_{layers.Count}";
-                string name = named.TryGetValue("Name", out TypedConstant ln) && ln.Value is string lns && lns.Length > 0 ? lns : defaultName;
                 string where = $"Dense layer {index} ('{name}')";
-                int units = IntValue(data.ConstructorArguments[0]);
+                int units = IntValue(data.ConstructorArguments[0]) ?? 0;
                 if (units <= 0)
                     Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "units", 0), "Units", where, units);
-                int activation = data.ConstructorArguments.Length > 1 ? IntValue(data.ConstructorArguments[1]) : 0;
+                int activation = data.ConstructorArguments.Length > 1 ? IntValue(data.ConstructorArguments[1]) ?? 0 : 0;
                 if (!Enum.IsDefined(typeof(ActivationKind), activation))
                     Report(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "activation", 1), "Activation", where, activation, "Activation");
-                int declaredInputs = named.TryGetValue("Inputs", out TypedConstant di) ? IntValue(di) : 0;
-                if (named.ContainsKey("Inputs") && declaredInputs <= 0)
+                int? declared = named.TryGetValue("Inputs", out TypedConstant di) ? IntValue(di) : null;
+                int declaredInputs = declared ?? 0;
+                if (declared <= 0)
                     Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "Inputs", -1), "Inputs", where, declaredInputs);
-                int previous = layers.FindIndex(l => l.Name == name);
+                int previous = names.IndexOf(name, 0, position);
                 if (previous >= 0)
                     Report(DiagnosticDescriptors.DuplicateLayerName, ArgumentLocation(syntax, "Name", -1), index, name, previous + 1);
                 layers.Add(new LayerSpec(LayerKind.Dense, name, units, (ActivationKind)activation, declaredInputs));
             }
             return layers;
         }
+
+        /// <summary>The stated name, or Keras's default for the layer's position: dense, dense_1, dense_2, ...</summary>
+        private static string LayerName(AttributeData data, int position) =>
+            data.NamedArguments.FirstOrDefault(a => a.Key == "Name").Value.Value is string name && name.Length > 0 ? name
+            : position == 0 ? "dense" : $"dense_{position}";
 
         private void CheckShapes(NetworkSpec spec, int classes, List<AttributeSyntax?> layerSyntax)
         {
@@ -346,31 +355,33 @@ internal static class Parser
 
         private int EnumArgument(Dictionary<string, TypedConstant> args, string name, int fallback, Type enumType, AttributeSyntax? syntax, string where)
         {
-            if (!args.TryGetValue(name, out TypedConstant c)) return fallback;
-            int value = IntValue(c);
+            if (!args.TryGetValue(name, out TypedConstant c) || IntValue(c) is not int value) return fallback;
             if (Enum.IsDefined(enumType, value)) return value;
             Report(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, name, -1), name, where, value, name);
             return fallback;
         }
 
-        /// <summary>Named arguments by name; one the compiler could not bind (a wrong type) marks the declaration as not generatable.</summary>
+        /// <summary>
+        /// Named arguments by name. One the compiler could not bind (a wrong type) is kept, so it does not read as missing,
+        /// and marks the declaration as not generatable; the compiler reports it, NnGen does not repeat it.
+        /// </summary>
         private Dictionary<string, TypedConstant> NamedArguments(AttributeData attribute)
         {
             var result = new Dictionary<string, TypedConstant>();
             foreach (var argument in attribute.NamedArguments)
             {
                 if (argument.Value.Kind == TypedConstantKind.Error) CannotGenerate = true;
-                else result[argument.Key] = argument.Value;
+                result[argument.Key] = argument.Value;
             }
             return result;
         }
 
-        /// <summary>An int-valued constant (ints and enums); anything else means a compiler error, which NnGen does not repeat.</summary>
-        private int IntValue(TypedConstant constant)
+        /// <summary>An int-valued constant (ints and enums), or null for a compiler error, which marks the declaration as not generatable.</summary>
+        private int? IntValue(TypedConstant constant)
         {
-            if (constant.Value is int value) return value;
+            if (constant.Kind != TypedConstantKind.Error && constant.Value is int value) return value;
             CannotGenerate = true;
-            return 0;
+            return null;
         }
     }
 

@@ -81,7 +81,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MemberCollision = Rule("NNG0009",
         "Member name is taken by the generated code",
-        "{0} '{1}' of network class '{2}' collides with the generated {3}: rename it",
+        "{0} '{1}' of network class '{2}' collides with the generated {3}: rename or remove it",
         Declaration, "NnGen generates constants, fields, constructors and methods with fixed names in every network class; a user member with the same name (and, for methods, the same parameters) would not compile.");
 
     public static readonly DiagnosticDescriptor DuplicateLayerName = Rule("NNG0010",

@@ -13,10 +13,7 @@ namespace NnGen.Generators;
 internal static class GeneratedMembers
 {
     /// <summary>A generated member: its name and, for methods and constructors, its parameter types (null for others).</summary>
-    internal sealed record Member(string Name, string Kind, string[]? Parameters)
-    {
-        public override string ToString() => Parameters is null ? $"{Kind} '{Name}'" : $"{Kind} '{Name}({string.Join(", ", Parameters)})'";
-    }
+    internal sealed record Member(string Name, string Kind, string[]? Parameters);
 
     public const string Constructor = ".ctor";
     private const string Span = "System.Span<float>";

@@ -157,7 +157,7 @@ internal static class Parser
         private void CheckMembers(int layers)
         {
             if (GeneratedMembers.For(layers).FirstOrDefault(m => m.Name == type.Name) is { } clash)
-                Report(DiagnosticDescriptors.MemberCollision, _typeLocation, "The class name", type.Name, _typeName, clash);
+                Report(DiagnosticDescriptors.MemberCollision, _typeLocation, "Name", type.Name, _typeName, Describe(clash));
             foreach (ISymbol member in type.GetMembers())
             {
                 if (member.IsImplicitlyDeclared || member is IMethodSymbol { MethodKind: not (MethodKind.Ordinary or MethodKind.Constructor or MethodKind.ExplicitInterfaceImplementation) })
@@ -169,9 +169,12 @@ internal static class Parser
                 if (ExplicitImplementations(member).FirstOrDefault(i => i.ContainingType.ToDisplayString() == NetworkInterface) is { } implemented)
                     Report(DiagnosticDescriptors.MemberCollision, location, kind, $"INetwork.{implemented.Name}", _typeName, "implementation of INetwork");
                 else if (GeneratedMembers.CollisionWith(member, layers) is { } generated)
-                    Report(DiagnosticDescriptors.MemberCollision, location, kind, DisplayName(member), _typeName, generated);
+                    Report(DiagnosticDescriptors.MemberCollision, location, kind, DisplayName(member), _typeName, Describe(generated));
             }
         }
+
+        private string Describe(GeneratedMembers.Member generated) =>
+            generated.Parameters is { } p ? $"{generated.Kind} '{(generated.Name == GeneratedMembers.Constructor ? _typeName : generated.Name)}({string.Join(", ", p)})'" : $"{generated.Kind} '{generated.Name}'";
 
         private static IEnumerable<ISymbol> ExplicitImplementations(ISymbol member) => member switch
         {

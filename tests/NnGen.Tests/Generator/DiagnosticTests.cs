@@ -234,13 +234,13 @@ public class DiagnosticTests
     public void MemberCollisions()
     {
         Diagnostic d = Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net\n{\n    public const int InputSize = 4;\n}", "NNG0009",
-            "Constant 'InputSize' of network class 'Net' collides with the generated constant 'InputSize': rename it");
+            "Constant 'InputSize' of network class 'Net' collides with the generated constant 'InputSize': rename or remove it");
         Assert.Equal("InputSize", SpanText(d));
         Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net\n{\n    private void Dense1Forward(ref float a, ref float b, ref float c, ref float d, int n) { }\n}", "NNG0009", "Dense1Forward");
-        Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net(int seed);", "NNG0009", "Constructor 'Net(int)'", "generated constructor '.ctor(int)'");
+        Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net(int seed);", "NNG0009", "Constructor 'Net(int)' of network class 'Net' collides with the generated constructor 'Net(int)'");
         Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net\n{\n    public bool Predict(System.ReadOnlySpan<float> x, System.Span<float> y) => true;\n}", "NNG0009", "Method 'Predict(System.ReadOnlySpan<float>, System.Span<float>)'");
         Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net : INetwork\n{\n    string INetwork.Name => \"x\";\n}", "NNG0009", "'INetwork.Name'");
-        Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Forward;", "NNG0009", "The class name 'Forward'");
+        Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Forward;", "NNG0009", "Name 'Forward' of network class 'Forward' collides with the generated method 'Forward(System.ReadOnlySpan<float>, int)'");
     }
 
     [Fact]

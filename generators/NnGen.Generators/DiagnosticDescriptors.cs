@@ -5,18 +5,39 @@ using Microsoft.CodeAnalysis;
 namespace NnGen.Generators;
 
 /// <summary>
-/// Every diagnostic NnGen reports. IDs: NNG00xx declaration errors, NNG01xx shape errors,
-/// NNG09xx internal failures. Each ID has a page docs/diagnostics/NNGxxxx.md.
+/// Every diagnostic NnGen reports. IDs: NNG00xx declaration errors, NNG01xx shape errors, NNG02xx configuration
+/// warnings, NNG03xx call-site errors, NNG09xx internal failures. Each ID has a page docs/diagnostics/NNGxxxx.md.
+/// Messages name the layer as "Dense layer 3 ('dense_2')" (1-based, then its name) and state the numbers.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Declaration = "NnGen.Declaration";
     private const string Shape = "NnGen.Shape";
-    private const string HelpBase = "https://github.com/nngen/nngen/blob/main/docs/diagnostics/";
+    private const string Configuration = "NnGen.Configuration";
+    private const string Usage = "NnGen.Usage";
+    private const string Internal = "NnGen.Internal";
+    public const string HelpBase = "https://github.com/nngen/nngen/blob/main/docs/diagnostics/";
+
+    /// <summary>Diagnostic property keys read by the code fixes.</summary>
+    public static class Properties
+    {
+        /// <summary>The units the output layer needs (NNG0102, NNG0104).</summary>
+        public const string Units = "Units";
+        /// <summary>The activation to use instead, a member name of NnGen.Activation (NNG0103, NNG0201-NNG0203).</summary>
+        public const string Activation = "Activation";
+        /// <summary>Call-site length fixes: the samples the buffer should hold.</summary>
+        public const string Rows = "Rows";
+        /// <summary>Call-site length fixes: the generated constant the length is made of (InputSize, OutputSize, TargetSize).</summary>
+        public const string SizeConstant = "SizeConstant";
+        /// <summary>Call-site length fixes: the network type, fully qualified with global::.</summary>
+        public const string Network = "Network";
+    }
 
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category, string description,
         DiagnosticSeverity severity = DiagnosticSeverity.Error) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpBase + id + ".md");
+
+    // ---- NNG00xx: the declaration cannot be generated ------------------------------------------------------
 
     public static readonly DiagnosticDescriptor NotPartial = Rule("NNG0001",
         "Network class must be partial",
@@ -35,13 +56,13 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor LayersSplit = Rule("NNG0004",
         "Layers are split over several partial declarations",
-        "Network '{0}' declares layers on more than one partial declaration, so their order is ambiguous: declare all layers on the declaration that carries [Sequential]",
+        "Network '{0}' declares layers on more than one partial declaration, so their order is ambiguous: declare all layers on one declaration",
         Declaration, "Layer order is the source order of the attributes, which is only defined within one declaration.");
 
     public static readonly DiagnosticDescriptor NonPositiveSize = Rule("NNG0005",
         "Size must be positive",
         "{0} of {1} must be a positive number, but it is {2}",
-        Declaration, "Units, input sizes and other dimensions must be at least 1.");
+        Declaration, "Units, input sizes, class counts and other dimensions must be at least 1.");
 
     public static readonly DiagnosticDescriptor UnknownEnumValue = Rule("NNG0006",
         "Unknown enum value",
@@ -58,15 +79,20 @@ internal static class DiagnosticDescriptors
         "Network class '{0}' is nested in '{1}', which must also be declared 'partial'",
         Declaration, "A nested network's generated partial declaration repeats its containing types, which must therefore be partial.");
 
+    public static readonly DiagnosticDescriptor MemberCollision = Rule("NNG0009",
+        "Member name is taken by the generated code",
+        "{0} '{1}' of network class '{2}' collides with the generated {3}: rename or remove it",
+        Declaration, "NnGen generates constants, fields, constructors and methods with fixed names in every network class; a user member with the same name (and, for methods, the same parameters) would not compile.");
+
     public static readonly DiagnosticDescriptor DuplicateLayerName = Rule("NNG0010",
         "Duplicate layer name",
-        "Layer {0} is named '{1}', like layer {2}: layer names must be unique within a network",
+        "Dense layer {0} is named '{1}', like layer {2}: layer names must be unique within a network",
         Declaration, "Layer names identify layers in Summary(), messages and weights files.");
 
     public static readonly DiagnosticDescriptor InvalidHyperparameter = Rule("NNG0011",
-        "Hyperparameter out of range",
+        "Hyperparameter cannot be used",
         "{0} of network '{1}' is {2}, but it must be {3}",
-        Declaration, "Learning rates, decay rates and epsilons have ranges outside which training cannot work.");
+        Declaration, "A hyperparameter that is not a finite number cannot be written into the generated code, and the runtime rejects SGD momentum outside [0, 1) when the network is created.");
 
     public static readonly DiagnosticDescriptor StaticClass = Rule("NNG0012",
         "Network class cannot be static",
@@ -78,20 +104,100 @@ internal static class DiagnosticDescriptors
         "Network '{0}' has {1} parameters, more than the {2} that fit in one .NET array",
         Declaration, "All parameters live in one contiguous float array, whose length is limited to Array.MaxLength.");
 
+    // ---- NNG01xx: shapes that do not fit ----------------------------------------------------------------------
+
     public static readonly DiagnosticDescriptor InputsMismatch = Rule("NNG0101",
         "Layer input size does not match the previous layer",
-        "{0} layer {1} ('{2}') is declared with {3} inputs, but {4} produces {5}",
-        Shape, "A layer's stated input size must equal the output size of the layer before it (or the network input).");
+        "Dense layer {0} ('{1}') is declared with {2} inputs, but {3} produces {4}",
+        Shape, "A layer's stated input size (Inputs = n) must equal the output size of the layer before it, or the network input for the first layer.");
 
-    public static readonly DiagnosticDescriptor OutputIncompatibleWithLoss = Rule("NNG0102",
-        "Output layer does not fit the loss",
-        "The output layer '{0}' has {1} {3} unit{2}, but {4} needs {5}",
-        Shape, "Categorical losses need one output unit per class (at least 2); binary cross-entropy needs outputs that are probabilities.");
+    public static readonly DiagnosticDescriptor TooFewClassUnits = Rule("NNG0102",
+        "Categorical loss needs an output unit per class",
+        "Dense layer {0} ('{1}') is the output layer with {2} unit, but {3} needs one unit per class, at least 2",
+        Shape, "Categorical and sparse categorical cross-entropy compare one output per class; a single unit cannot hold a distribution over classes.");
 
-    public static readonly DiagnosticDescriptor GeneratorFailure = Rule("NNG0999",
-        "NnGen could not generate the network",
-        "NnGen could not generate '{0}': {1}. This is a bug in NnGen; please report it with the declaration.",
-        "NnGen.Internal", "An unexpected error occurred in the generator. The build reports it instead of crashing.");
+    public static readonly DiagnosticDescriptor BinaryOutputsNotSigmoid = Rule("NNG0103",
+        "Binary cross-entropy with several units needs sigmoid outputs",
+        "Dense layer {0} ('{1}') is the output layer with {2} {3} units, but binary cross-entropy scores each unit as an independent probability: use sigmoid",
+        Shape, "Binary cross-entropy treats every output unit as the probability of its own label. Several units that are not sigmoids either are not probabilities (linear, ReLU, tanh) or are tied together (softmax: that is categorical cross-entropy's job).");
+
+    public static readonly DiagnosticDescriptor ClassCountMismatch = Rule("NNG0104",
+        "Output width does not match the declared class count",
+        "Dense layer {0} ('{1}') is the output layer with {2} units, but network '{3}' declares Classes = {4}, so it needs {5}",
+        Shape, "When [Sequential] states Classes, the output layer must have one unit per class (binary cross-entropy may use a single sigmoid unit for 2 classes).");
+
+    // ---- NNG02xx: configurations that compile but will not train well ----------------------------------------
+
+    public static readonly DiagnosticDescriptor SoftmaxInHiddenLayer = Rule("NNG0201",
+        "Softmax in a hidden layer",
+        "Dense layer {0} ('{1}') is a hidden layer with softmax, which squeezes its {2} units into one distribution that sums to 1: use Relu",
+        Configuration, "Softmax belongs on the output layer of a classifier. In a hidden layer it makes the units compete, so most of them carry almost no signal to the next layer.",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor OutputActivationDoesNotFitLoss = Rule("NNG0202",
+        "Output activation does not produce what the loss expects",
+        "Dense layer {0} ('{1}') is the output layer with {2} activation, but {3} expects {4}: use {5}",
+        Configuration, "Cross-entropy losses take probabilities: softmax outputs for categorical cross-entropy, sigmoid outputs for binary cross-entropy. Other activations give values the loss clips, and training stalls or goes wrong.",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor SaturatingDeepStack = Rule("NNG0203",
+        "Sigmoid or tanh in a deep plain stack",
+        "Dense layer {0} ('{1}') uses {2}, one of {3} sigmoid/tanh hidden layers in a plain stack: gradients shrink through each of them, so the first layers barely learn; use Relu",
+        Configuration, "The derivative of sigmoid is at most 0.25 and that of tanh at most 1, and both vanish when the unit saturates. Through four or more such layers the gradient reaching the first layers is tiny.",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Rule("NNG0014",
+        "Dropout rate out of range",
+        "Dropout layer {0} ('{1}') has rate {2}, but the rate must be in [0, 1)",
+        Declaration, "Dropout keeps each value with probability 1 - rate and scales it by 1 / (1 - rate): a rate of 1 or more keeps nothing, a negative rate is not a probability.");
+
+    public static readonly DiagnosticDescriptor RedundantBatchNormalization = Rule("NNG0206",
+        "BatchNormalization right after the input or another BatchNormalization",
+        "BatchNormalization layer {0} ('{1}') directly follows {2}: normalise the inputs once, in the data, or remove the repeated layer",
+        Configuration, "Batch normalisation of the raw input only repeats what normalising the data does once, at a cost every step; two in a row normalise already normalised values.",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor RegularizerNotPositive = Rule("NNG0207",
+        "Regulariser factor is not positive",
+        "{0} of Dense layer {1} ('{2}') is {3}: a regulariser factor must be greater than 0 (leave it unset for no regularisation)",
+        Configuration, "A factor of 0 has no effect; a negative one rewards large weights instead of penalising them.",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor HyperparameterOutOfRange = Rule("NNG0204",
+        "Hyperparameter out of range",
+        "{0} of network '{1}' is {2}, but it should be {3}: training will not converge",
+        Configuration, "Learning rates must be positive, Adam's decay rates in [0, 1) and its epsilon positive; outside those ranges the update goes the wrong way, divides by zero or never settles.",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor IgnoredSetting = Rule("NNG0205",
+        "Setting has no effect",
+        "{0} of network '{1}' has no effect {2}",
+        Configuration, "Momentum and Nesterov apply to SGD only, Beta1, Beta2 and Epsilon to Adam only, and Nesterov needs a momentum.",
+        DiagnosticSeverity.Warning);
+
+    // ---- NNG03xx: calls whose buffers have the wrong constant length ---------------------------------------
+
+    public static readonly DiagnosticDescriptor InputLength = Rule("NNG0301",
+        "Input buffer length does not fit the network",
+        "{0} is given {1} input floats for '{2}', but it takes {3}",
+        Usage, "Inputs are samples of InputSize floats, one after another. A buffer whose length is a compile-time constant is checked against the network's InputSize.");
+
+    public static readonly DiagnosticDescriptor OutputLength = Rule("NNG0302",
+        "Output buffer length does not fit the network",
+        "{0} is given {1} output floats for '{2}', but it takes {3}",
+        Usage, "Predict writes OutputSize floats per input sample. A buffer whose length is a compile-time constant is checked against the network's OutputSize and the number of input samples.");
+
+    public static readonly DiagnosticDescriptor TargetLength = Rule("NNG0303",
+        "Target buffer length does not fit the network",
+        "{0} is given {1} target floats for '{2}', but it takes {3}",
+        Usage, "Training targets are TargetSize floats per sample (one-hot rows, or one class index for sparse categorical cross-entropy). A buffer whose length is a compile-time constant is checked against TargetSize and the number of input samples.");
+
+    // ---- NNG09xx -----------------------------------------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor InternalFailure = Rule("NNG0999",
+        "NnGen failed unexpectedly",
+        "NnGen could not {0} '{1}': {2}. This is a bug in NnGen; please report it with the declaration.",
+        Internal, "An unexpected error occurred in the generator or an analyzer. The build reports it instead of crashing.");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> All =
         typeof(DiagnosticDescriptors).GetFields()

@@ -363,13 +363,12 @@ internal static class Emitter
     private static IEnumerable<LayerShape> Regularised(EquatableArray<LayerShape> shapes) =>
         shapes.Where(s => s.IsDense && (s.Layer.L1 != 0 || s.Layer.L2 != 0));
 
-    /// <summary>" + Penalty()" when some kernel is regularised, so the loss reported includes it as in Keras.</summary>
-    private static string Penalty(EquatableArray<LayerShape> shapes) => Regularised(shapes).Any() ? " + Penalty()" : "";
+    /// <summary>The loss reported includes the regularisers' penalty, as in Keras.</summary>
+    private static string Penalty(EquatableArray<LayerShape> shapes) => " + Penalty()";
 
     private static void EmitPenalty(CodeWriter w, EquatableArray<LayerShape> shapes)
     {
-        if (!Regularised(shapes).Any()) return;
-        w.Line("/// <summary>The kernel regularisers' contribution to the loss: Σ l1·Σ|w| + l2·Σw².</summary>");
+        w.Line("/// <summary>The kernel regularisers' contribution to the loss: Σ l1·Σ|w| + l2·Σw² (0 without regularisers).</summary>");
         w.Open("private float Penalty()");
         w.Line("float penalty = 0f;");
         foreach (LayerShape s in Regularised(shapes))

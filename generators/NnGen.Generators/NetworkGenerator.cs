@@ -7,10 +7,16 @@ using NnGen.Generators.Model;
 
 namespace NnGen.Generators;
 
+/// <summary>What the generator's parse step keeps: the spec to emit (null when it cannot be generated) and internal failures (NNG0999).</summary>
+internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+
 /// <summary>
 /// The incremental generator: [Sequential] classes -> <see cref="Parser"/> -> <see cref="NetworkSpec"/> ->
-/// <see cref="Emitter"/> -> <c>Namespace.Type.g.cs</c>. Diagnostics and source go down separate branches so
-/// that a changed diagnostic location never re-emits source, and equal specs never re-emit at all.
+/// <see cref="Emitter"/> -> <c>Namespace.Type.g.cs</c>. The user-facing diagnostics come from the analyzers
+/// (<see cref="Analyzers.NetworkDeclarationAnalyzer"/>), which run the same parser, so they show in the IDE as the
+/// user types and are not reported twice; the generator only skips a declaration with errors, and reports only
+/// its own unexpected failures (NNG0999). Failures and source go down separate branches so that a changed
+/// location never re-emits source, and equal specs never re-emit at all.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
@@ -53,7 +59,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratorFailure, null, spec.TypeName, $"{e.GetType().Name}: {e.Message}"));
+                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalFailure, null, "generate", spec.TypeName, $"{e.GetType().Name}: {e.Message}"));
                 return;
             }
             spc.AddSource(spec.FullName.Replace("@", "") + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
@@ -65,15 +71,16 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         try
         {
             // [Sequential] twice (on two partial declarations) is the compiler's CS0579: generate from the first only.
-            AttributeData first = ctx.TargetSymbol.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == Parser.SequentialAttribute);
+            var type = (INamedTypeSymbol)ctx.TargetSymbol;
+            AttributeData first = Parser.SequentialOf(type)!;
             SyntaxReference? firstSyntax = first.ApplicationSyntaxReference;
             if (firstSyntax is not null && (firstSyntax.SyntaxTree != ctx.TargetNode.SyntaxTree || !ctx.TargetNode.Span.Contains(firstSyntax.Span)))
                 return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
-            return Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, first, ct);
+            return new ParseResult(Parser.Parse(type, first, ct).Spec, EquatableArray<DiagnosticInfo>.Empty);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var info = DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailure, ctx.TargetNode.GetLocation(), ctx.TargetSymbol.Name, $"{e.GetType().Name}: {e.Message}");
+            var info = DiagnosticInfo.Create(DiagnosticDescriptors.InternalFailure, ctx.TargetNode.GetLocation(), "generate", ctx.TargetSymbol.Name, $"{e.GetType().Name}: {e.Message}");
             return new ParseResult(null, new[] { info }.ToEquatableArray());
         }
     }

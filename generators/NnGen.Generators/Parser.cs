@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -10,10 +11,20 @@ using NnGen.Generators.Model;
 
 namespace NnGen.Generators;
 
-/// <summary>The parser's output: the spec to emit (null when it cannot be generated) and the diagnostics found.</summary>
-internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// What <see cref="Parser"/> found in a [Sequential] class: the spec to emit (null when an error, or a compiler error in
+/// the declaration, prevents generation) and every NNG diagnostic, at its exact source location.
+/// </summary>
+internal sealed class ParsedNetwork(NetworkSpec? spec, ImmutableArray<Diagnostic> diagnostics)
+{
+    public NetworkSpec? Spec { get; } = spec;
+    public ImmutableArray<Diagnostic> Diagnostics { get; } = diagnostics;
+}
 
-/// <summary>Reads a [Sequential] class and its layer attributes into a <see cref="NetworkSpec"/>.</summary>
+/// <summary>
+/// Reads a [Sequential] class and its layer attributes into a <see cref="NetworkSpec"/> and validates it: the one
+/// path both the generator (which only needs the spec) and the declaration analyzer (which reports the diagnostics) run.
+/// </summary>
 internal static class Parser
 {
     public const string SequentialAttribute = "NnGen.SequentialAttribute";
@@ -28,222 +39,451 @@ internal static class Parser
         ["NnGen.ActivationAttribute"] = (LayerKind.Activation, "activation"),
     };
 
-    public static ParseResult Parse(INamedTypeSymbol type, AttributeData sequential, CancellationToken cancellationToken)
+    private static (LayerKind Kind, string DefaultName) LayerKindOf(AttributeData data) => LayerAttributes[data.AttributeClass!.ToDisplayString()];
+    public const string NetworkInterface = "NnGen.INetwork";
+
+    /// <summary>Hidden sigmoid/tanh layers from which a stack counts as deep (NNG0203).</summary>
+    public const int SaturatingStackLimit = 4;
+
+    /// <summary>The first [Sequential] attribute of <paramref name="type"/> (a second one is the compiler's CS0579), or null.</summary>
+    public static AttributeData? SequentialOf(INamedTypeSymbol type) =>
+        type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SequentialAttribute);
+
+    public static ParsedNetwork Parse(INamedTypeSymbol type, AttributeData sequential, CancellationToken cancellationToken)
     {
-        var diagnostics = new List<DiagnosticInfo>();
-        NetworkSpec? spec = ParseCore(type, sequential, diagnostics, cancellationToken);
-        bool hasErrors = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
-        return new ParseResult(hasErrors ? null : spec, diagnostics.ToEquatableArray());
+        var context = new Context(type, sequential, cancellationToken);
+        NetworkSpec? spec = context.Parse();
+        bool hasErrors = context.CannotGenerate || context.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+        return new ParsedNetwork(hasErrors ? null : spec, context.Diagnostics.ToImmutableArray());
     }
 
-    private static NetworkSpec? ParseCore(INamedTypeSymbol type, AttributeData sequential, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+    /// <summary>One parse: the symbols, the attribute syntax, and the diagnostics found so far.</summary>
+    private sealed class Context(INamedTypeSymbol type, AttributeData sequential, CancellationToken ct)
     {
-        var sequentialSyntax = sequential.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax;
-        Location typeLocation = type.Locations.FirstOrDefault() ?? Location.None;
-        string typeName = type.Name;
-        string identifier = Identifier(type.Name);
+        public readonly List<Diagnostic> Diagnostics = new();
 
-        // The class itself.
-        var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<TypeDeclarationSyntax>().ToList();
-        if (!declarations.Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
+        /// <summary>The declaration has a compiler error NnGen does not repeat (a wrong argument type, a missing constructor argument).</summary>
+        public bool CannotGenerate;
+
+        private readonly AttributeSyntax? _sequentialSyntax = sequential.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax;
+        private readonly Location _typeLocation = type.Locations.FirstOrDefault() ?? Location.None;
+        private readonly string _typeName = type.Name;
+
+        private void Report(DiagnosticDescriptor descriptor, Location? location, params object[] arguments) =>
+            Report(descriptor, location, null, arguments);
+
+        private void Report(DiagnosticDescriptor descriptor, Location? location, ImmutableDictionary<string, string?>? properties, params object[] arguments) =>
+            Diagnostics.Add(Diagnostic.Create(descriptor, location ?? _typeLocation, properties, arguments));
+
+        private static ImmutableDictionary<string, string?> Property(string key, string value) =>
+            ImmutableDictionary<string, string?>.Empty.Add(key, value);
+
+        public NetworkSpec? Parse()
         {
-            Location at = sequentialSyntax?.Parent?.Parent is TypeDeclarationSyntax decl ? decl.Identifier.GetLocation() : typeLocation;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, at, typeName));
-        }
-        if (type.IsStatic)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticClass, typeLocation, typeName));
-        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
-        {
-            if (t.TypeParameters.Length > 0)
+            List<TypeDeclarationSyntax> declarations = Declarations(type);
+            CheckClass(declarations);
+
+            if (sequential.AttributeConstructor is null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericType, typeLocation, typeName));
-                break;
+                CannotGenerate = true; // the compiler reports the malformed attribute
+                return null;
+            }
+            var args = NamedArguments(sequential);
+            string where = $"network '{_typeName}'";
+
+            int input = 0;
+            if (!args.TryGetValue("Input", out TypedConstant inputArg))
+                Report(DiagnosticDescriptors.MissingInput, _sequentialSyntax?.GetLocation(), _typeName);
+            else if (IntValue(inputArg) is int i && (input = i) <= 0)
+                Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(_sequentialSyntax, "Input", -1), "Input", where, input);
+
+            var loss = (LossKind)EnumArgument(args, "Loss", (int)LossKind.CategoricalCrossEntropy, typeof(LossKind), _sequentialSyntax, where);
+            var optimizerKind = (OptimizerKind)EnumArgument(args, "Optimizer", (int)OptimizerKind.Adam, typeof(OptimizerKind), _sequentialSyntax, where);
+            OptimizerSpec optimizer = ParseOptimizer(args, optimizerKind);
+
+            int classes = 0;
+            if (args.TryGetValue("Classes", out TypedConstant classesArg) && IntValue(classesArg) is int c && (classes = c) <= 0)
+                Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(_sequentialSyntax, "Classes", -1), "Classes", where, classes);
+            int seed = args.TryGetValue("Seed", out TypedConstant s) ? IntValue(s) ?? 0 : 0;
+            string modelName = args.TryGetValue("Name", out TypedConstant nm) && nm.Value is string str && str.Length > 0 ? str : "sequential";
+
+            var layerAttributes = type.GetAttributes()
+                .Where(a => a.AttributeClass is not null && LayerAttributes.ContainsKey(a.AttributeClass.ToDisplayString()))
+                .Select(a => (Data: a, Syntax: a.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax))
+                .ToList();
+            CheckMembers(layerAttributes.Select(l => LayerKindOf(l.Data).Kind).ToList());
+            if (layerAttributes.Count == 0)
+            {
+                Report(DiagnosticDescriptors.NoLayers, _sequentialSyntax?.GetLocation(), _typeName);
+                return null;
+            }
+            var firstOwner = layerAttributes[0].Syntax?.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+            var stray = layerAttributes.FirstOrDefault(l => l.Syntax?.FirstAncestorOrSelf<TypeDeclarationSyntax>() != firstOwner);
+            if (stray.Data is not null)
+            {
+                Report(DiagnosticDescriptors.LayersSplit, stray.Syntax?.GetLocation(), _typeName);
+                return null;
+            }
+            layerAttributes.Sort((a, b) => (a.Syntax?.SpanStart ?? 0).CompareTo(b.Syntax?.SpanStart ?? 0));
+            List<LayerSpec> layers = ParseLayers(layerAttributes, input);
+            if (CannotGenerate) return null;
+
+            var spec = new NetworkSpec(
+                type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+                Containing(type), Keyword(declarations.FirstOrDefault()), Identifier(type.Name), modelName, input, loss, optimizer, seed,
+                layers.ToEquatableArray());
+            if (input > 0 && layers.All(l => l.Units > 0))
+                CheckShapes(spec, classes, layerAttributes.Select(l => l.Syntax).ToList());
+            return spec;
+        }
+
+        private List<TypeDeclarationSyntax> Declarations(INamedTypeSymbol t) =>
+            t.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<TypeDeclarationSyntax>().ToList();
+
+        private void CheckClass(List<TypeDeclarationSyntax> declarations)
+        {
+            if (!declarations.Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
+            {
+                Location at = _sequentialSyntax?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } decl ? decl.Identifier.GetLocation() : _typeLocation;
+                Report(DiagnosticDescriptors.NotPartial, at, _typeName);
+            }
+            if (type.IsStatic)
+                Report(DiagnosticDescriptors.StaticClass, _typeLocation, _typeName);
+            for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+            {
+                if (t.TypeParameters.Length > 0)
+                {
+                    Report(DiagnosticDescriptors.GenericType, _typeLocation, _typeName);
+                    break;
+                }
+            }
+            for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
+            {
+                if (!Declarations(t).Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
+                    Report(DiagnosticDescriptors.ContainingTypeNotPartial, _typeLocation, _typeName, t.Name);
             }
         }
+
+        /// <summary>NNG0009: user members (and the class name itself) that the generated members would collide with.</summary>
+        private void CheckMembers(IReadOnlyList<LayerKind> layers)
+        {
+            if (GeneratedMembers.For(layers).FirstOrDefault(m => m.Name == type.Name) is { } clash)
+                Report(DiagnosticDescriptors.MemberCollision, _typeLocation, "Name", type.Name, _typeName, Describe(clash));
+            foreach (ISymbol member in type.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared || member is IMethodSymbol { MethodKind: not (MethodKind.Ordinary or MethodKind.Constructor or MethodKind.ExplicitInterfaceImplementation) })
+                    continue; // accessors, operators and the like are reported through their property or cannot collide
+                var syntax = member.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).ToList();
+                if (syntax.Count == 0 || syntax.All(GeneratedMembers.InGeneratedDeclaration)) continue;
+                Location location = member.Locations.FirstOrDefault() ?? _typeLocation;
+                string kind = Kind(member);
+                if (ExplicitImplementations(member).FirstOrDefault(i => i.ContainingType.ToDisplayString() == NetworkInterface) is { } implemented)
+                    Report(DiagnosticDescriptors.MemberCollision, location, kind, $"INetwork.{implemented.Name}", _typeName, "implementation of INetwork");
+                else if (GeneratedMembers.CollisionWith(member, layers) is { } generated)
+                    Report(DiagnosticDescriptors.MemberCollision, location, kind, DisplayName(member), _typeName, Describe(generated));
+            }
+        }
+
+        private string Describe(GeneratedMembers.Member generated) =>
+            generated.Parameters is { } p ? $"{generated.Kind} '{(generated.Name == GeneratedMembers.Constructor ? _typeName : generated.Name)}({string.Join(", ", p)})'" : $"{generated.Kind} '{generated.Name}'";
+
+        private static IEnumerable<ISymbol> ExplicitImplementations(ISymbol member) => member switch
+        {
+            IMethodSymbol m => m.ExplicitInterfaceImplementations,
+            IPropertySymbol p => p.ExplicitInterfaceImplementations,
+            IEventSymbol e => e.ExplicitInterfaceImplementations,
+            _ => Enumerable.Empty<ISymbol>(),
+        };
+
+        private static string DisplayName(ISymbol member) =>
+            GeneratedMembers.Parameters(member) is { } p ? $"{(member is IMethodSymbol { MethodKind: MethodKind.Constructor } c ? c.ContainingType.Name : member.Name)}({string.Join(", ", p)})" : member.Name;
+
+        private static string Kind(ISymbol member) => member switch
+        {
+            IMethodSymbol { MethodKind: MethodKind.Constructor } => "Constructor",
+            IMethodSymbol => "Method",
+            IFieldSymbol { IsConst: true } => "Constant",
+            IFieldSymbol => "Field",
+            IPropertySymbol => "Property",
+            IEventSymbol => "Event",
+            INamedTypeSymbol => "Nested type",
+            _ => "Member",
+        };
+
+        private OptimizerSpec ParseOptimizer(Dictionary<string, TypedConstant> args, OptimizerKind kind)
+        {
+            bool adam = kind is OptimizerKind.Adam or OptimizerKind.AdamW;
+            double Number(string name, double fallback) =>
+                args.TryGetValue(name, out TypedConstant c) && c.Kind != TypedConstantKind.Error && c.Value is double or float or int ? Convert.ToDouble(c.Value, CultureInfo.InvariantCulture) : fallback;
+            var optimizer = new OptimizerSpec(kind, Number("LearningRate", kind == OptimizerKind.Sgd ? 0.01 : 1e-3), Number("Momentum", 0),
+                args.TryGetValue("Nesterov", out TypedConstant n) && n.Value is true,
+                Number("Beta1", 0.9), Number("Beta2", 0.999), Number("Epsilon", 1e-7),
+                Number("WeightDecay", 0.004), Number("Rho", 0.9), Number("ClipValue", 0), Number("GlobalClipNorm", 0));
+
+            // Errors: a value that cannot be written as a float literal, or that the runtime rejects.
+            var unusable = new HashSet<string>();
+            foreach (var (name, value) in new[]
+            {
+                ("LearningRate", optimizer.LearningRate), ("Momentum", optimizer.Momentum), ("Beta1", optimizer.Beta1), ("Beta2", optimizer.Beta2),
+                ("Epsilon", optimizer.Epsilon), ("WeightDecay", optimizer.WeightDecay), ("Rho", optimizer.Rho), ("ClipValue", optimizer.ClipValue),
+                ("GlobalClipNorm", optimizer.GlobalClipNorm),
+            })
+            {
+                if (double.IsNaN(value) || double.IsInfinity(value) || float.IsInfinity((float)value))
+                {
+                    Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(_sequentialSyntax, name, -1), name, _typeName, Format(value), "a finite number");
+                    unusable.Add(name);
+                }
+            }
+            void Invalid(string name, double value, bool ok, string expected)
+            {
+                if (ok || unusable.Contains(name)) return;
+                Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(_sequentialSyntax, name, -1), name, _typeName, Format(value), expected);
+                unusable.Add(name);
+            }
+            if (kind is OptimizerKind.Sgd or OptimizerKind.RmsProp)
+                Invalid("Momentum", optimizer.Momentum, optimizer.Momentum >= 0 && optimizer.Momentum < 1, "in [0, 1)");
+            if (args.ContainsKey("ClipValue")) Invalid("ClipValue", optimizer.ClipValue, optimizer.ClipValue > 0, "greater than 0");
+            if (args.ContainsKey("GlobalClipNorm")) Invalid("GlobalClipNorm", optimizer.GlobalClipNorm, optimizer.GlobalClipNorm > 0, "greater than 0");
+            if (args.ContainsKey("ClipValue") && args.ContainsKey("GlobalClipNorm"))
+                Invalid("GlobalClipNorm", optimizer.GlobalClipNorm, false, "left unset when ClipValue is set (Keras allows one clipping mode)");
+
+            // Warnings: values that compile and run but cannot train, and settings the chosen optimizer ignores.
+            void Range(string name, double value, bool ok, string expected)
+            {
+                if (!ok && !unusable.Contains(name))
+                    Report(DiagnosticDescriptors.HyperparameterOutOfRange, ArgumentLocation(_sequentialSyntax, name, -1), name, _typeName, Format(value), expected);
+            }
+            Range("LearningRate", optimizer.LearningRate, optimizer.LearningRate > 0, "greater than 0");
+            if (adam)
+            {
+                Range("Beta1", optimizer.Beta1, optimizer.Beta1 >= 0 && optimizer.Beta1 < 1, "in [0, 1)");
+                Range("Beta2", optimizer.Beta2, optimizer.Beta2 >= 0 && optimizer.Beta2 < 1, "in [0, 1)");
+            }
+            if (kind != OptimizerKind.Sgd) Range("Epsilon", optimizer.Epsilon, optimizer.Epsilon > 0, "greater than 0");
+            if (kind == OptimizerKind.AdamW) Range("WeightDecay", optimizer.WeightDecay, optimizer.WeightDecay >= 0, "0 or more");
+            if (kind == OptimizerKind.RmsProp) Range("Rho", optimizer.Rho, optimizer.Rho >= 0 && optimizer.Rho < 1, "in [0, 1)");
+            var uses = new[]
+            {
+                ("Momentum", kind is OptimizerKind.Sgd or OptimizerKind.RmsProp),
+                ("Nesterov", kind == OptimizerKind.Sgd),
+                ("Beta1", adam),
+                ("Beta2", adam),
+                ("Epsilon", kind != OptimizerKind.Sgd),
+                ("WeightDecay", kind == OptimizerKind.AdamW),
+                ("Rho", kind == OptimizerKind.RmsProp),
+            };
+            foreach (var (name, used) in uses)
+                if (!used && args.ContainsKey(name))
+                    Report(DiagnosticDescriptors.IgnoredSetting, ArgumentLocation(_sequentialSyntax, name, -1), name, _typeName, $"with the {kind} optimizer");
+            if (kind == OptimizerKind.Sgd && optimizer.Nesterov && optimizer.Momentum == 0)
+                Report(DiagnosticDescriptors.IgnoredSetting, ArgumentLocation(_sequentialSyntax, "Nesterov", -1), "Nesterov", _typeName, "when Momentum is 0");
+            return optimizer;
+        }
+
+        /// <summary>The layers in order; a malformed one (the compiler's error) is skipped, and the rest are still checked.</summary>
+        private List<LayerSpec> ParseLayers(List<(AttributeData Data, AttributeSyntax? Syntax)> layerAttributes, int input)
+        {
+            var layers = new List<LayerSpec>();
+            var names = new List<string?>(); // by position; null for a malformed layer, whose name is unknown
+            var kindCounts = new Dictionary<LayerKind, int>();
+            int width = input; // the running width, which BatchNormalization, Dropout and Activation keep
+            for (int position = 0; position < layerAttributes.Count; position++)
+            {
+                var (data, syntax) = layerAttributes[position];
+                var (kind, baseName) = LayerKindOf(data);
+                kindCounts.TryGetValue(kind, out int count);
+                kindCounts[kind] = count + 1;
+                int index = position + 1;
+                int arity = kind == LayerKind.BatchNormalization ? 0 : 1;
+                if (data.AttributeConstructor is null || data.ConstructorArguments.Length < arity || data.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error))
+                {
+                    CannotGenerate = true; // the compiler reports the malformed attribute
+                    names.Add(null);
+                    continue;
+                }
+                var named = NamedArguments(data);
+                string name = named.TryGetValue("Name", out TypedConstant nameArg) && nameArg.Value is string stated && stated.Length > 0 ? stated
+                    : count == 0 ? baseName : $"{baseName}_{count}";
+                names.Add(name);
+                string where = $"{kind} layer {index} ('{name}')";
+                double Number(string key, double fallback) =>
+                    named.TryGetValue(key, out TypedConstant c) && c.Kind != TypedConstantKind.Error && c.Value is double or float or int ? Convert.ToDouble(c.Value, CultureInfo.InvariantCulture) : fallback;
+                LayerSpec layer;
+                switch (kind)
+                {
+                    case LayerKind.Dense:
+                    {
+                        int units = IntValue(data.ConstructorArguments[0]) ?? 0;
+                        if (units <= 0)
+                            Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "units", 0), "Units", where, units);
+                        int activation = data.ConstructorArguments.Length > 1 ? IntValue(data.ConstructorArguments[1]) ?? 0 : 0;
+                        if (!Enum.IsDefined(typeof(ActivationKind), activation))
+                            Report(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "activation", 1), "Activation", where, activation, "Activation");
+                        int? declared = named.TryGetValue("Inputs", out TypedConstant di) ? IntValue(di) : null;
+                        int declaredInputs = declared ?? 0;
+                        if (declared <= 0)
+                            Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "Inputs", -1), "Inputs", where, declaredInputs);
+                        double l1 = Number("L1", 0), l2 = Number("L2", 0);
+                        foreach (var (factor, value) in new[] { ("L1", l1), ("L2", l2) })
+                        {
+                            if (double.IsNaN(value) || double.IsInfinity(value) || float.IsInfinity((float)value))
+                                Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, factor, -1), factor, name, Format(value), "a finite number");
+                            else if (named.ContainsKey(factor) && value <= 0)
+                                Report(DiagnosticDescriptors.RegularizerNotPositive, ArgumentLocation(syntax, factor, -1), factor, index, name, Format(value));
+                        }
+                        int initializer = named.TryGetValue("KernelInitializer", out TypedConstant ki) ? IntValue(ki) ?? 0 : 0;
+                        if (initializer is < 0 or > 7)
+                            Report(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "KernelInitializer", -1), "KernelInitializer", where, initializer, "Initializer");
+                        layer = new LayerSpec(kind, name, units, (ActivationKind)activation, declaredInputs, L1: l1, L2: l2, Initializer: initializer);
+                        width = units;
+                        break;
+                    }
+                    case LayerKind.Activation:
+                    {
+                        int activation = IntValue(data.ConstructorArguments[0]) ?? 0;
+                        if (!Enum.IsDefined(typeof(ActivationKind), activation))
+                            Report(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "activation", 0), "Activation", where, activation, "Activation");
+                        layer = new LayerSpec(kind, name, width, (ActivationKind)activation, 0);
+                        break;
+                    }
+                    case LayerKind.Dropout:
+                    {
+                        double rate = data.ConstructorArguments[0].Value is double r ? r : 0;
+                        if (!(rate >= 0 && rate < 1))
+                            Report(DiagnosticDescriptors.DropoutRateOutOfRange, ArgumentLocation(syntax, "rate", 0), index, name, Format(rate));
+                        layer = new LayerSpec(kind, name, width, ActivationKind.Linear, 0, Rate: rate);
+                        break;
+                    }
+                    default:
+                    {
+                        double momentum = Number("Momentum", 0.99), epsilon = Number("Epsilon", 1e-3);
+                        if (!(momentum >= 0 && momentum < 1))
+                            Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, "Momentum", -1), "Momentum", name, Format(momentum), "in [0, 1)");
+                        if (!(epsilon > 0 && !double.IsInfinity(epsilon)))
+                            Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, "Epsilon", -1), "Epsilon", name, Format(epsilon), "a finite number greater than 0");
+                        string? previousKind = position == 0 ? "the input" : layers.Count > 0 && layers[layers.Count - 1].Kind == LayerKind.BatchNormalization ? $"layer {index - 1} ('{layers[layers.Count - 1].Name}'), another BatchNormalization" : null;
+                        if (previousKind is not null)
+                            Report(DiagnosticDescriptors.RedundantBatchNormalization, syntax?.GetLocation(), index, name, previousKind);
+                        layer = new LayerSpec(kind, name, width, ActivationKind.Linear, 0, Momentum: momentum, Epsilon: epsilon);
+                        break;
+                    }
+                }
+                int previous = names.IndexOf(name, 0, position);
+                if (previous >= 0)
+                    Report(DiagnosticDescriptors.DuplicateLayerName, ArgumentLocation(syntax, "Name", -1), index, name, previous + 1);
+                layers.Add(layer);
+            }
+            return layers;
+        }
+
+        private void CheckShapes(NetworkSpec spec, int classes, List<AttributeSyntax?> layerSyntax)
+        {
+            long total = ShapeInference.ParameterCountChecked(spec);
+            if (total > ShapeInference.MaxParameters)
+            {
+                Report(DiagnosticDescriptors.TooLarge, _typeLocation, _typeName,
+                    total.ToString("N0", CultureInfo.InvariantCulture), ShapeInference.MaxParameters.ToString("N0", CultureInfo.InvariantCulture));
+                return;
+            }
+            var shapes = ShapeInference.Infer(spec);
+            int saturating = spec.Layers.Take(spec.Layers.Count - 1).Count(l => l.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh);
+            for (int i = 0; i < shapes.Count; i++)
+            {
+                LayerShape shape = shapes[i];
+                LayerSpec layer = shape.Layer;
+                if (layer.DeclaredInputs > 0 && layer.DeclaredInputs != shape.Inputs)
+                {
+                    string producer = i == 0 ? "the network input" : $"layer {i} ('{shapes[i - 1].Layer.Name}')";
+                    Report(DiagnosticDescriptors.InputsMismatch, ArgumentLocation(layerSyntax[i], "Inputs", -1), i + 1, layer.Name, layer.DeclaredInputs, producer, shape.Inputs);
+                }
+                if (i == shapes.Count - 1) break;
+                Location? activation = ArgumentLocation(layerSyntax[i], "activation", layer.Kind == LayerKind.Activation ? 0 : 1);
+                string relu = nameof(ActivationKind.Relu);
+                if (layer.Activation == ActivationKind.Softmax)
+                    Report(DiagnosticDescriptors.SoftmaxInHiddenLayer, activation, Property(DiagnosticDescriptors.Properties.Activation, relu), i + 1, layer.Name, layer.Units);
+                else if (saturating >= SaturatingStackLimit && layer.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh)
+                    Report(DiagnosticDescriptors.SaturatingDeepStack, activation, Property(DiagnosticDescriptors.Properties.Activation, relu),
+                        i + 1, layer.Name, Lower(layer.Activation), saturating);
+            }
+            CheckOutput(spec, classes, layerSyntax[layerSyntax.Count - 1]);
+        }
+
+        /// <summary>The output layer against the loss (NNG0102, NNG0103, NNG0202) and the declared class count (NNG0104).</summary>
+        private void CheckOutput(NetworkSpec spec, int classes, AttributeSyntax? syntax)
+        {
+            int index = spec.Layers.Count;
+            LayerSpec output = spec.Layers[index - 1];
+            Location? units = ArgumentLocation(syntax, "units", 0), activation = ArgumentLocation(syntax, "activation", 1);
+            bool categorical = spec.Loss is LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy;
+            bool binary = spec.Loss == LossKind.BinaryCrossEntropy;
+
+            if (classes > 0)
+            {
+                bool fits = output.Units == classes || (binary && classes == 2 && output.Units == 1);
+                if (!fits)
+                {
+                    string needs = binary && classes == 2 ? "2 units, or 1 sigmoid unit" : $"{classes} units, one per class";
+                    Report(DiagnosticDescriptors.ClassCountMismatch, units, Property(DiagnosticDescriptors.Properties.Units, Int(classes)),
+                        index, output.Name, output.Units, _typeName, classes, needs);
+                    return;
+                }
+            }
+            if (categorical && output.Units < 2)
+            {
+                Report(DiagnosticDescriptors.TooFewClassUnits, units, Property(DiagnosticDescriptors.Properties.Units, Int(classes > 1 ? classes : 2)),
+                    index, output.Name, output.Units, Display(spec.Loss));
+                return;
+            }
+            var useSigmoid = Property(DiagnosticDescriptors.Properties.Activation, nameof(ActivationKind.Sigmoid));
+            if (binary && output.Units > 1 && output.Activation != ActivationKind.Sigmoid)
+                Report(DiagnosticDescriptors.BinaryOutputsNotSigmoid, activation, useSigmoid, index, output.Name, output.Units, Lower(output.Activation));
+            else if (binary && output.Activation != ActivationKind.Sigmoid)
+                Report(DiagnosticDescriptors.OutputActivationDoesNotFitLoss, activation, useSigmoid,
+                    index, output.Name, Lower(output.Activation), Display(spec.Loss), "a probability from a sigmoid", "Sigmoid");
+            else if (categorical && output.Activation != ActivationKind.Softmax)
+                Report(DiagnosticDescriptors.OutputActivationDoesNotFitLoss, activation, Property(DiagnosticDescriptors.Properties.Activation, nameof(ActivationKind.Softmax)),
+                    index, output.Name, Lower(output.Activation), Display(spec.Loss), "class probabilities from a softmax", "Softmax");
+        }
+
+        private int EnumArgument(Dictionary<string, TypedConstant> args, string name, int fallback, Type enumType, AttributeSyntax? syntax, string where)
+        {
+            if (!args.TryGetValue(name, out TypedConstant c) || IntValue(c) is not int value) return fallback;
+            if (Enum.IsDefined(enumType, value)) return value;
+            Report(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, name, -1), name, where, value, name);
+            return fallback;
+        }
+
+        /// <summary>
+        /// Named arguments by name. One the compiler could not bind (a wrong type) is kept, so it does not read as missing,
+        /// and marks the declaration as not generatable; the compiler reports it, NnGen does not repeat it.
+        /// </summary>
+        private Dictionary<string, TypedConstant> NamedArguments(AttributeData attribute)
+        {
+            var result = new Dictionary<string, TypedConstant>();
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Value.Kind == TypedConstantKind.Error) CannotGenerate = true;
+                result[argument.Key] = argument.Value;
+            }
+            return result;
+        }
+
+        /// <summary>An int-valued constant (ints and enums), or null for a compiler error, which marks the declaration as not generatable.</summary>
+        private int? IntValue(TypedConstant constant)
+        {
+            if (constant.Kind != TypedConstantKind.Error && constant.Value is int value) return value;
+            CannotGenerate = true;
+            return null;
+        }
+    }
+
+    private static EquatableArray<ContainingType> Containing(INamedTypeSymbol type)
+    {
         var containing = new List<ContainingType>();
         for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
-        {
-            var decls = t.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<TypeDeclarationSyntax>().ToList();
-            if (!decls.Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, typeLocation, typeName, t.Name));
-            containing.Insert(0, new ContainingType(Keyword(decls.FirstOrDefault()), Identifier(t.Name)));
-        }
-
-        // [Sequential(...)] named arguments.
-        var args = sequential.NamedArguments.ToDictionary(a => a.Key, a => a.Value);
-        int input = 0;
-        if (!args.TryGetValue("Input", out TypedConstant inputArg))
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, sequentialSyntax?.GetLocation() ?? typeLocation, typeName));
-        else if ((input = inputArg.Value is int i ? i : 0) <= 0)
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(sequentialSyntax, "Input", -1), "Input", $"network '{typeName}'", input));
-
-        var loss = (LossKind)EnumArgument(args, "Loss", (int)LossKind.CategoricalCrossEntropy, typeof(LossKind), "Loss", sequentialSyntax, $"network '{typeName}'", diagnostics);
-        var optimizerKind = (OptimizerKind)EnumArgument(args, "Optimizer", (int)OptimizerKind.Adam, typeof(OptimizerKind), "Optimizer", sequentialSyntax, $"network '{typeName}'", diagnostics);
-
-        double Number(string name, double fallback) =>
-            args.TryGetValue(name, out TypedConstant c) && c.Value is not null ? Convert.ToDouble(c.Value, System.Globalization.CultureInfo.InvariantCulture) : fallback;
-        double learningRate = Number("LearningRate", optimizerKind == OptimizerKind.Sgd ? 0.01 : 1e-3);
-        var optimizer = new OptimizerSpec(optimizerKind, learningRate, Number("Momentum", 0),
-            args.TryGetValue("Nesterov", out TypedConstant n) && n.Value is true,
-            Number("Beta1", 0.9), Number("Beta2", 0.999), Number("Epsilon", 1e-7),
-            Number("WeightDecay", 0.004), Number("Rho", 0.9), Number("ClipValue", 0), Number("GlobalClipNorm", 0));
-        CheckRange(optimizer.LearningRate, v => v > 0 && !double.IsInfinity(v), "LearningRate", "greater than 0");
-        CheckRange(optimizer.Momentum, v => v >= 0 && v < 1, "Momentum", "in [0, 1)");
-        CheckRange(optimizer.Beta1, v => v >= 0 && v < 1, "Beta1", "in [0, 1)");
-        CheckRange(optimizer.Beta2, v => v >= 0 && v < 1, "Beta2", "in [0, 1)");
-        CheckRange(optimizer.Epsilon, v => v > 0, "Epsilon", "greater than 0");
-        CheckRange(optimizer.WeightDecay, v => v >= 0 && !double.IsInfinity(v), "WeightDecay", "0 or more");
-        CheckRange(optimizer.Rho, v => v >= 0 && v < 1, "Rho", "in [0, 1)");
-        if (args.ContainsKey("ClipValue")) CheckRange(optimizer.ClipValue, v => v > 0 && !double.IsInfinity(v), "ClipValue", "greater than 0");
-        if (args.ContainsKey("GlobalClipNorm")) CheckRange(optimizer.GlobalClipNorm, v => v > 0 && !double.IsInfinity(v), "GlobalClipNorm", "greater than 0");
-        if (args.ContainsKey("ClipValue") && args.ContainsKey("GlobalClipNorm"))
-            CheckRange(optimizer.GlobalClipNorm, _ => false, "GlobalClipNorm", "left unset when ClipValue is set (Keras allows one clipping mode)");
-        void CheckRange(double value, Func<double, bool> ok, string name, string expected)
-        {
-            if (!ok(value))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(sequentialSyntax, name, -1), name, typeName,
-                    value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), expected));
-        }
-        int seed = args.TryGetValue("Seed", out TypedConstant s) && s.Value is int sv ? sv : 0;
-        string modelName = args.TryGetValue("Name", out TypedConstant nm) && nm.Value is string str && str.Length > 0 ? str : "sequential";
-
-        // Layers, in source order, all on one declaration.
-        var layerAttributes = type.GetAttributes()
-            .Where(a => a.AttributeClass is not null && LayerAttributes.ContainsKey(a.AttributeClass.ToDisplayString()))
-            .Select(a => (Data: a, Syntax: a.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax))
-            .ToList();
-        if (layerAttributes.Count == 0)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, sequentialSyntax?.GetLocation() ?? typeLocation, typeName));
-            return null;
-        }
-        var owners = layerAttributes.Select(l => l.Syntax?.FirstAncestorOrSelf<TypeDeclarationSyntax>()).Distinct().ToList();
-        if (owners.Count > 1)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersSplit, typeLocation, typeName));
-            return null;
-        }
-        layerAttributes.Sort((a, b) => (a.Syntax?.SpanStart ?? 0).CompareTo(b.Syntax?.SpanStart ?? 0));
-
-        var layers = new List<LayerSpec>();
-        var kindCounts = new Dictionary<LayerKind, int>();
-        int inputs = input;
-        foreach (var (data, syntax) in layerAttributes)
-        {
-            int index = layers.Count + 1;
-            var (kind, baseName) = LayerAttributes[data.AttributeClass!.ToDisplayString()];
-            kindCounts.TryGetValue(kind, out int count);
-            kindCounts[kind] = count + 1;
-            if (data.AttributeConstructor is null)
-                return null; // the compiler already reports the malformed attribute
-            var named = data.NamedArguments.ToDictionary(a => a.Key, a => a.Value);
-            string name = named.TryGetValue("Name", out TypedConstant ln) && ln.Value is string lns && lns.Length > 0 ? lns : count == 0 ? baseName : $"{baseName}_{count}";
-            string where = $"{kind} layer {index} ('{name}')";
-            double LayerNumber(string key, double fallback) =>
-                named.TryGetValue(key, out TypedConstant c) && c.Value is not null ? Convert.ToDouble(c.Value, System.Globalization.CultureInfo.InvariantCulture) : fallback;
-            void Range(double value, bool ok, string argument, int position, string expected)
-            {
-                if (!ok)
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, argument, position), argument, where,
-                        value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), expected));
-            }
-            LayerSpec layer;
-            switch (kind)
-            {
-                case LayerKind.Dense:
-                {
-                    if (data.ConstructorArguments.Length < 1) return null;
-                    int units = data.ConstructorArguments[0].Value is int u ? u : 0;
-                    if (units <= 0)
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "units", 0), "Units", where, units));
-                    int activationValue = data.ConstructorArguments.Length > 1 && data.ConstructorArguments[1].Value is int a ? a : 0;
-                    if (!Enum.IsDefined(typeof(ActivationKind), activationValue))
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "activation", 1), "Activation", where, activationValue, "Activation"));
-                    int declaredInputs = named.TryGetValue("Inputs", out TypedConstant di) && di.Value is int dv ? dv : 0;
-                    if (named.ContainsKey("Inputs") && declaredInputs <= 0)
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "Inputs", -1), "Inputs", where, declaredInputs));
-                    double l1 = LayerNumber("L1", 0), l2 = LayerNumber("L2", 0);
-                    Range(l1, l1 >= 0 && !double.IsInfinity(l1), "L1", -1, "0 or more");
-                    Range(l2, l2 >= 0 && !double.IsInfinity(l2), "L2", -1, "0 or more");
-                    int initializer = named.TryGetValue("KernelInitializer", out TypedConstant ki) && ki.Value is int kv ? kv : 0;
-                    if (initializer is < 0 or > 7)
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "KernelInitializer", -1), "KernelInitializer", where, initializer, "Initializer"));
-                    layer = new LayerSpec(kind, name, units, (ActivationKind)activationValue, declaredInputs, L1: l1, L2: l2, Initializer: initializer);
-                    inputs = units;
-                    break;
-                }
-                case LayerKind.Activation:
-                {
-                    int activationValue = data.ConstructorArguments.Length > 0 && data.ConstructorArguments[0].Value is int a ? a : 0;
-                    if (!Enum.IsDefined(typeof(ActivationKind), activationValue))
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "activation", 0), "Activation", where, activationValue, "Activation"));
-                    layer = new LayerSpec(kind, name, inputs, (ActivationKind)activationValue, 0);
-                    break;
-                }
-                case LayerKind.Dropout:
-                {
-                    double rate = data.ConstructorArguments.Length > 0 && data.ConstructorArguments[0].Value is double r ? r : 0;
-                    Range(rate, rate >= 0 && rate < 1, "rate", 0, "in [0, 1)");
-                    layer = new LayerSpec(kind, name, inputs, ActivationKind.Linear, 0, Rate: rate);
-                    break;
-                }
-                default:
-                {
-                    double momentum = LayerNumber("Momentum", 0.99), epsilon = LayerNumber("Epsilon", 1e-3);
-                    Range(momentum, momentum >= 0 && momentum < 1, "Momentum", -1, "in [0, 1)");
-                    Range(epsilon, epsilon > 0 && !double.IsInfinity(epsilon), "Epsilon", -1, "greater than 0");
-                    layer = new LayerSpec(kind, name, inputs, ActivationKind.Linear, 0, Momentum: momentum, Epsilon: epsilon);
-                    break;
-                }
-            }
-            int previous = layers.FindIndex(l => l.Name == name);
-            if (previous >= 0)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, ArgumentLocation(syntax, "Name", -1), index, name, previous + 1));
-            layers.Add(layer);
-        }
-
-        var spec = new NetworkSpec(
-            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-            containing.ToEquatableArray(), Keyword(declarations.FirstOrDefault()), identifier, modelName, input, loss, optimizer, seed, layers.ToEquatableArray());
-        if (input > 0 && layers.All(l => l.Units > 0))
-            CheckShapes(spec, layerAttributes.Select(l => l.Syntax).ToList(), diagnostics, typeLocation);
-        return spec;
-    }
-
-    private static void CheckShapes(NetworkSpec spec, List<AttributeSyntax?> layerSyntax, List<DiagnosticInfo> diagnostics, Location? typeLocation)
-    {
-        long total = ShapeInference.ParameterCountChecked(spec);
-        if (total > ShapeInference.MaxParameters)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooLarge, typeLocation, spec.TypeName.TrimStart('@'),
-                total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), ShapeInference.MaxParameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
-            return;
-        }
-        var shapes = ShapeInference.Infer(spec);
-        for (int i = 0; i < shapes.Count; i++)
-        {
-            LayerShape shape = shapes[i];
-            if (shape.Layer.DeclaredInputs > 0 && shape.Layer.DeclaredInputs != shape.Inputs)
-            {
-                string producer = i == 0 ? "the network input" : $"layer {i} ('{shapes[i - 1].Layer.Name}')";
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputsMismatch, ArgumentLocation(layerSyntax[i], "Inputs", -1),
-                    "Dense", i + 1, shape.Layer.Name, shape.Layer.DeclaredInputs, producer, shape.Inputs));
-            }
-        }
-        LayerSpec output = spec.Layers[spec.Layers.Count - 1];
-        string? needs = spec.Loss switch
-        {
-            LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy when output.Units < 2 => "at least 2 (one per class)",
-            LossKind.BinaryCrossEntropy when output.Activation != ActivationKind.Sigmoid => "sigmoid outputs (probabilities), one per label",
-            _ => null,
-        };
-        if (needs is not null)
-        {
-            bool activationIsTheProblem = spec.Loss == LossKind.BinaryCrossEntropy;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputIncompatibleWithLoss,
-                ArgumentLocation(layerSyntax[layerSyntax.Count - 1], activationIsTheProblem ? "activation" : "units", activationIsTheProblem ? 1 : 0),
-                output.Name, output.Units, output.Units == 1 ? "" : "s", output.Activation.ToString().ToLowerInvariant(), Display(spec.Loss), needs));
-        }
+            containing.Insert(0, new ContainingType(Keyword(t.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().FirstOrDefault()), Identifier(t.Name)));
+        return containing.ToEquatableArray();
     }
 
     /// <summary>The name as a C# identifier: keywords get their '@'.</summary>
@@ -266,16 +506,13 @@ internal static class Parser
         _ => "mean squared error",
     };
 
-    private static int EnumArgument(Dictionary<string, TypedConstant> args, string name, int fallback, Type enumType, string enumName,
-        AttributeSyntax? syntax, string where, List<DiagnosticInfo> diagnostics)
-    {
-        if (!args.TryGetValue(name, out TypedConstant c) || c.Value is not int value) return fallback;
-        if (Enum.IsDefined(enumType, value)) return value;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, name, -1), name, where, value, enumName));
-        return fallback;
-    }
+    private static string Lower(ActivationKind activation) => activation.ToString().ToLowerInvariant();
 
-    /// <summary>The location of one argument of an attribute: a named one (<c>Name = ...</c>, <c>name: ...</c>) or the positional one at <paramref name="position"/>.</summary>
+    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>The location of one argument of an attribute: a named one (<c>Name = ...</c>, <c>name: ...</c>) or the positional one at <paramref name="position"/>; the whole attribute when absent.</summary>
     internal static Location? ArgumentLocation(AttributeSyntax? attribute, string name, int position)
     {
         if (attribute is null) return null;

@@ -14,6 +14,9 @@ internal sealed record LayerShape(int Index, LayerSpec Layer, int Inputs, int Ou
     public bool IsDense => Layer.Kind == LayerKind.Dense;
 }
 
+/// <summary>Floats per sample at the network's boundary: the generated InputSize, OutputSize and TargetSize.</summary>
+internal sealed record NetworkSizes(int Input, int Output, int Target);
+
 /// <summary>
 /// Sizes from a spec: each layer's inputs and outputs, parameter counts and offsets. Pure, and the one place
 /// the generator and the analyzers get shapes from, so the build and the IDE never disagree.
@@ -46,6 +49,13 @@ internal static class ShapeInference
             }
         }
         return shapes.ToEquatableArray();
+    }
+
+    /// <summary>The boundary sizes; the target is one class index per sample for sparse categorical cross-entropy.</summary>
+    public static NetworkSizes Sizes(NetworkSpec spec)
+    {
+        int output = spec.Layers[spec.Layers.Count - 1].Units;
+        return new NetworkSizes(spec.Input, output, spec.Loss == LossKind.SparseCategoricalCrossEntropy ? 1 : output);
     }
 
     /// <summary>The most parameters one float array can hold (Array.MaxLength).</summary>

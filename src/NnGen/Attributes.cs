@@ -108,6 +108,12 @@ public sealed class SequentialAttribute : Attribute
 
     /// <summary>Model name shown by <c>Summary()</c>. Default <c>"sequential"</c>.</summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// Optional: the number of classes a classifier distinguishes. Never needed, but when stated the output layer is
+    /// checked against it at compile time (one unit per class, or a single sigmoid unit for 2 classes with binary cross-entropy).
+    /// </summary>
+    public int Classes { get; set; }
 }
 
 /// <summary>A fully connected layer: <c>y = activation(x · W + b)</c>, W of shape (inputs, units).</summary>

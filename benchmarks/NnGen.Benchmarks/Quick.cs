@@ -8,7 +8,7 @@ internal static class Quick
 {
     public static void Run()
     {
-        Console.WriteLine($"kernels: {NnGen.Kernels.Simd.Description}, threads: {NnGen.Kernels.Workers.Count}");
+        Console.WriteLine($"kernels: {NnGen.Kernels.Simd.Description}, threads: {NnGen.Kernels.Workers.Count}, Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
         foreach (int batch in new[] { 32, 256 })
         {
             INetwork n = new MnistMlp(1);

@@ -33,6 +33,7 @@ internal static class Emitter
         w.Line("using Vector256 = global::System.Runtime.Intrinsics.Vector256;");
         w.Line("using Unsafe = global::System.Runtime.CompilerServices.Unsafe;");
         w.Line("using MemoryMarshal = global::System.Runtime.InteropServices.MemoryMarshal;");
+        w.Line("using Vector512 = global::System.Runtime.Intrinsics.Vector512;");
         w.Line("using Simd = global::NnGen.Kernels.Simd;");
         w.Line();
         if (spec.Namespace is not null)
@@ -538,6 +539,27 @@ internal static class Emitter
     {
         int n = g.N, n16 = n - n % 16, n32 = n - n % 32, n8 = n - n % 8;
         w.Line($"const int N = {n};");
+        if (n % 32 == 0)
+        {
+            // 512-bit vectors where the CPU has them (widths in whole 32-column strips only, so no tails):
+            // 4 x 32 tiles of 8 Vector512 accumulators, single rows in 1 x 32 tiles with two accumulator sets.
+            w.Open("if (Simd.IsEnabled512)");
+            w.Line($"int m4 = {g.M} - {g.M} % 4;");
+            w.Open("for (int j = j0; j < j1; j += 32)");
+            w.Open("for (int m = 0; m < m4; m += 4)");
+            EmitRowRefs(w, g);
+            EmitTile(w, g, rows: 4, vectors: 2, lanes: 16);
+            w.Close();
+            w.Close();
+            w.Open($"for (int m = m4; m < {g.M}; m++)");
+            EmitRowRefs(w, g);
+            w.Open("for (int j = j0; j < j1; j += 32)");
+            EmitTile(w, g, rows: 1, vectors: 2, lanes: 16);
+            w.Close();
+            w.Close();
+            w.Line("return;");
+            w.Close();
+        }
         if (n >= 8)
         {
             w.Open("if (Simd.IsEnabled)");
@@ -615,13 +637,14 @@ internal static class Emitter
     /// A rows x (8·vectors) register tile at column j: accumulators c{i}{v}, a loop over the reduction, one store.
     /// A single-row tile alternates two accumulator sets between even and odd reduction steps, so the FMA latency is hidden.
     /// </summary>
-    private static void EmitTile(CodeWriter w, Gemm g, int rows, int vectors)
+    private static void EmitTile(CodeWriter w, Gemm g, int rows, int vectors, int lanes = 8)
     {
+        string V = lanes == 16 ? "Vector512" : Emitter.V;
         bool twoSets = rows == 1 && vectors > 1;
         var vs = Enumerable.Range(0, vectors).ToList();
         foreach (int v in vs)
         {
-            string init = g.Bias is null ? $"{V}.Create(0f)" : $"{V}.LoadUnsafe(ref {g.Bias}, (nuint)(j + {8 * v}))";
+            string init = g.Bias is null ? $"{V}.Create(0f)" : $"{V}.LoadUnsafe(ref {g.Bias}, (nuint)(j + {lanes * v}))";
             w.Line($"var c0{v} = {init};");
         }
         for (int i = 1; i < rows; i++)
@@ -633,10 +656,10 @@ internal static class Emitter
         if (twoSets)
         {
             w.Open($"for (; r + 2 <= {g.Reduction}; r += 2)");
-            w.Line(string.Join(" ", vs.Select(v => $"var b{v} = {V}.LoadUnsafe(ref br{(v == 0 ? "" : $", {8 * v}")});")));
+            w.Line(string.Join(" ", vs.Select(v => $"var b{v} = {V}.LoadUnsafe(ref br{(v == 0 ? "" : $", {lanes * v}")});")));
             w.Line($"var a0 = {V}.Create(ar);");
             w.Line(string.Join(" ", vs.Select(v => $"c0{v} = Simd.MulAdd(a0, b{v}, c0{v});")));
-            w.Line(string.Join(" ", vs.Select(v => $"b{v} = {V}.LoadUnsafe(ref br, {g.N + 8 * v});")));
+            w.Line(string.Join(" ", vs.Select(v => $"b{v} = {V}.LoadUnsafe(ref br, {g.N + lanes * v});")));
             w.Line($"a0 = {V}.Create(Unsafe.Add(ref ar, {g.AStrideReduction}));");
             w.Line(string.Join(" ", vs.Select(v => $"d{v} = Simd.MulAdd(a0, b{v}, d{v});")));
             w.Line($"br = ref Unsafe.Add(ref br, {2 * g.N});");
@@ -644,7 +667,7 @@ internal static class Emitter
             w.Close();
         }
         w.Open($"for (; r < {g.Reduction}; r++)");
-        w.Line(string.Join(" ", vs.Select(v => $"var b{v} = {V}.LoadUnsafe(ref br{(v == 0 ? "" : $", {8 * v}")});")));
+        w.Line(string.Join(" ", vs.Select(v => $"var b{v} = {V}.LoadUnsafe(ref br{(v == 0 ? "" : $", {lanes * v}")});")));
         for (int i = 0; i < rows; i++)
         {
             string a = i == 0 ? "ar" : $"Unsafe.Add(ref ar, {i * g.AStrideM})";
@@ -663,7 +686,7 @@ internal static class Emitter
                 w.Line(string.Join(" ", vs.Select(v => $"c{i}{v} = {V}.MaxNative(zero, c{i}{v});")));
         }
         for (int i = 0; i < rows; i++)
-            w.Line(string.Join(" ", vs.Select(v => $"{V}.StoreUnsafe(c{i}{v}, ref cm, (nuint)(j + {i * g.N + 8 * v}));")));
+            w.Line(string.Join(" ", vs.Select(v => $"{V}.StoreUnsafe(c{i}{v}, ref cm, (nuint)(j + {i * g.N + lanes * v}));")));
     }
 
     /// <summary>Scalar columns [from, to) for <paramref name="rows"/> consecutive rows starting at am/cm.</summary>

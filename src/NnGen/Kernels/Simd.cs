@@ -21,14 +21,27 @@ public static class Simd
     public static readonly bool IsEnabled =
         Vector256.IsHardwareAccelerated && !ForcedOff();
 
+    /// <summary>
+    /// True when the Dense kernels whose widths are multiples of 32 use 512-bit vectors (AVX-512).
+    /// <c>NNGEN_DISABLE_AVX512=1</c> keeps them on 256-bit vectors.
+    /// </summary>
+    public static readonly bool IsEnabled512 =
+        IsEnabled && Vector512.IsHardwareAccelerated && Avx512F.IsSupported &&
+        Environment.GetEnvironmentVariable("NNGEN_DISABLE_AVX512") is not ("1" or "true");
+
     /// <summary>Which path runs, for logs and benchmarks.</summary>
-    public static string Description => IsEnabled
-        ? (Fma.IsSupported ? "Vector256 + FMA" : "Vector256 (no FMA)")
-        : "portable scalar";
+    public static string Description => !IsEnabled ? "portable scalar"
+        : IsEnabled512 ? "Vector512 (AVX-512) and Vector256 + FMA"
+        : Fma.IsSupported ? "Vector256 + FMA" : "Vector256 (no FMA)";
 
     private static bool ForcedOff() =>
         (AppContext.TryGetSwitch("NnGen.DisableSimd", out bool off) && off) ||
         Environment.GetEnvironmentVariable("NNGEN_DISABLE_SIMD") is "1" or "true";
+
+    /// <summary><c>a * b + c</c> on 512-bit vectors, fused.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MulAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
+        Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a, b, c) : a * b + c;
 
     /// <summary><c>a * b + c</c>, fused where the CPU has FMA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -75,6 +75,26 @@ public class Adam : OptimizerBase
         ref float rg = ref MemoryMarshal.GetReference(g);
         ref float rm = ref MemoryMarshal.GetReference(m);
         ref float rv = ref MemoryMarshal.GetReference(v);
+        if (Simd.IsEnabled512)
+        {
+            // The same operations as the 256-bit loop below, sixteen lanes at a time: identical results.
+            var vb1 = Vector512.Create(b1); var vc1 = Vector512.Create(1 - b1);
+            var vb2 = Vector512.Create(b2); var vc2 = Vector512.Create(1 - b2);
+            var va = Vector512.Create(alpha); var ve = Vector512.Create(eps);
+            var vd = Vector512.Create(-decay);
+            for (; i <= n - 16; i += 16)
+            {
+                nuint o = (nuint)i;
+                var gi = clip.Apply(Vector512.LoadUnsafe(ref rg, o));
+                var mi = Simd.MulAdd(vb1, Vector512.LoadUnsafe(ref rm, o), vc1 * gi);
+                var vi = Simd.MulAdd(vb2, Vector512.LoadUnsafe(ref rv, o), vc2 * gi * gi);
+                mi.StoreUnsafe(ref rm, o);
+                vi.StoreUnsafe(ref rv, o);
+                var pi = Vector512.LoadUnsafe(ref rp, o);
+                pi = Simd.MulAdd(pi, vd, pi);
+                (pi - va * mi / (Vector512.Sqrt(vi) + ve)).StoreUnsafe(ref rp, o);
+            }
+        }
         if (Simd.IsEnabled)
         {
             var vb1 = Vector256.Create(b1); var vc1 = Vector256.Create(1 - b1);

@@ -14,6 +14,7 @@ internal readonly struct GradientClip
     public static GradientClip None => new(float.PositiveInfinity, 1f);
 
     private readonly Vector256<float> _low, _high, _scale;
+    private readonly Vector512<float> _low512, _high512, _scale512;
     private readonly float _limit, _scaleScalar;
 
     public GradientClip(float limit, float scale)
@@ -23,7 +24,13 @@ internal readonly struct GradientClip
         _low = Vector256.Create(-limit);
         _high = Vector256.Create(limit);
         _scale = Vector256.Create(scale);
+        _low512 = Vector512.Create(-limit);
+        _high512 = Vector512.Create(limit);
+        _scale512 = Vector512.Create(scale);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Apply(Vector512<float> g) => Vector512.Clamp(g, _low512, _high512) * _scale512;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<float> Apply(Vector256<float> g) => Vector256.Clamp(g, _low, _high) * _scale;

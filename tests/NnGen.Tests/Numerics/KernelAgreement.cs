@@ -113,6 +113,15 @@ public class KernelPathTests
         lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => float.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     [Fact]
+    public void The_256_bit_path_agrees_with_the_reference_where_512_bit_vectors_would_run()
+    {
+        // Widths that are multiples of 32 take 512-bit tiles on AVX-512 machines; this forces their 256-bit tiles.
+        string stdout = RunChild("kernel-check", "NNGEN_DISABLE_AVX512", "1");
+        Assert.Contains("kernels: Vector256", stdout);
+        Assert.Equal(TestData.Names.Length, stdout.Split('\n').Count(l => l.EndsWith(": ok", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Portable_fallback_path_agrees_with_the_reference()
     {
         string stdout = RunChild("kernel-check", "NNGEN_DISABLE_SIMD", "1");

@@ -89,3 +89,10 @@ public partial class AdamWNet;
 [Sequential(Input = 3, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.RmsProp, Rho = 0.8, Momentum = 0.1, ClipValue = 0.5, LearningRate = 0.002)]
 [Dense(2, Softmax)]
 public partial class RmsPropNet;
+
+/// <summary>Widths just past the vector sizes: 785 inputs, 65 and 96 units (a 512-bit width next to one with a scalar tail).</summary>
+[Sequential(Input = 785, Loss = Loss.CategoricalCrossEntropy)]
+[Dense(65, Relu)]
+[Dense(96, Tanh)]
+[Dense(10, Softmax)]
+public partial class WideOddNet;

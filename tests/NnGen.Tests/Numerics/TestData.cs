@@ -35,7 +35,7 @@ internal static class TestData
 
     /// <summary>Every generated test network, with a fresh seed.</summary>
     public static readonly string[] Names =
-        [nameof(MnistMlp), nameof(OddMlp), nameof(SparseNet), nameof(BinaryNet), nameof(RegressionNet), nameof(SoftmaxMseNet), nameof(Outer.NestedNet)];
+        [nameof(MnistMlp), nameof(OddMlp), nameof(SparseNet), nameof(BinaryNet), nameof(RegressionNet), nameof(SoftmaxMseNet), nameof(Outer.NestedNet), nameof(WideOddNet)];
 
     public static TheoryData<string> NetworkNames() => new(Names);
 
@@ -48,6 +48,7 @@ internal static class TestData
         nameof(RegressionNet) => new RegressionNet(seed),
         nameof(SoftmaxMseNet) => new SoftmaxMseNet(seed),
         nameof(Outer.NestedNet) => new Outer.NestedNet(seed),
+        nameof(WideOddNet) => new WideOddNet(seed),
         _ => throw new ArgumentException(name),
     };
 }

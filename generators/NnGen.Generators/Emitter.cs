@@ -112,16 +112,15 @@ internal static class Emitter
 
     private static void EmitConstants(CodeWriter w, NetworkSpec spec, EquatableArray<LayerShape> shapes)
     {
-        LayerShape last = shapes[shapes.Count - 1];
-        int targetSize = spec.Loss == LossKind.SparseCategoricalCrossEntropy ? 1 : last.Outputs;
+        NetworkSizes sizes = ShapeInference.Sizes(spec); // the same numbers the call-site analyzer checks buffers against
         w.Line("/// <summary>Input features per sample.</summary>");
-        w.Line($"public const int InputSize = {spec.Input};");
+        w.Line($"public const int InputSize = {sizes.Input};");
         w.Line("/// <summary>Output units per sample.</summary>");
-        w.Line($"public const int OutputSize = {last.Outputs};");
-        w.Line(targetSize == 1 && spec.Loss == LossKind.SparseCategoricalCrossEntropy
+        w.Line($"public const int OutputSize = {sizes.Output};");
+        w.Line(spec.Loss == LossKind.SparseCategoricalCrossEntropy
             ? "/// <summary>Floats per training target: the class index (sparse categorical cross-entropy).</summary>"
             : "/// <summary>Floats per training target.</summary>");
-        w.Line($"public const int TargetSize = {targetSize};");
+        w.Line($"public const int TargetSize = {sizes.Target};");
         w.Line("/// <summary>Trainable parameters in all layers.</summary>");
         w.Line($"public const int ParameterCount = {ShapeInference.ParameterCount(shapes)};");
         w.Line("/// <summary>Non-trainable parameters (BatchNormalization's moving statistics).</summary>");

@@ -252,7 +252,7 @@ internal static class Emitter
         w.Open("public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, out float correct)");
         w.Line("int rows = CheckBatch(inputs, targets);");
         w.Line("Forward(inputs, rows, training: true);");
-        w.Line($"float loss = global::NnGen.Kernels.LossKernels.Forward({loss}, Block({Out(last)}, 0, rows * OutputSize), targets, OutputSize, out correct){Penalty(shapes)};");
+        w.Line($"float loss = global::NnGen.Kernels.LossKernels.Forward({loss}, Block({Out(last)}, 0, rows * OutputSize), targets, OutputSize, out correct) + Penalty();"); // the reported loss includes the regularisers' penalty, as in Keras
         w.Line("Backward(targets, rows);");
         w.Line("return loss;");
         w.Close();
@@ -261,7 +261,7 @@ internal static class Emitter
         w.Open("public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, out float correct)");
         w.Line("int rows = CheckBatch(inputs, targets);");
         w.Line("Forward(inputs, rows, training: false);");
-        w.Line($"return global::NnGen.Kernels.LossKernels.Forward({loss}, Block({Out(last)}, 0, rows * OutputSize), targets, OutputSize, out correct){Penalty(shapes)};");
+        w.Line($"return global::NnGen.Kernels.LossKernels.Forward({loss}, Block({Out(last)}, 0, rows * OutputSize), targets, OutputSize, out correct) + Penalty();"); // the reported loss includes the regularisers' penalty, as in Keras
         w.Close();
         w.Line();
         w.Line("/// <summary>Outputs for any number of samples: rows * InputSize floats in, rows * OutputSize floats out. Allocation-free after the first call.</summary>");
@@ -362,9 +362,6 @@ internal static class Emitter
 
     private static IEnumerable<LayerShape> Regularised(EquatableArray<LayerShape> shapes) =>
         shapes.Where(s => s.IsDense && (s.Layer.L1 != 0 || s.Layer.L2 != 0));
-
-    /// <summary>The loss reported includes the regularisers' penalty, as in Keras.</summary>
-    private static string Penalty(EquatableArray<LayerShape> shapes) => " + Penalty()";
 
     private static void EmitPenalty(CodeWriter w, EquatableArray<LayerShape> shapes)
     {

@@ -9,32 +9,6 @@ namespace NnGen.Tests.Layers;
 /// <summary>BatchNormalization, Dropout, Activation layers, the new activations and the kernel regularisers.</summary>
 public class LayerTests
 {
-    /// <summary>Central differences of the training-mode loss (ComputeGradients' return value) against the backward pass.</summary>
-    private static void CheckGradients(INetwork net, float[] x, float[] y, Action? beforeEachEvaluation = null, int maxChecks = 400)
-    {
-        beforeEachEvaluation?.Invoke();
-        net.ComputeGradients(x, y, out _);
-        float[] analytic = net.Gradients.ToArray();
-        int step = Math.Max(1, net.Parameters.Length / maxChecks);
-        for (int i = 0; i < net.Parameters.Length; i += step)
-        {
-            float saved = net.Parameters[i];
-            net.Parameters[i] = saved + 1e-3f;
-            float up = net.Parameters[i];
-            beforeEachEvaluation?.Invoke();
-            double plus = net.ComputeGradients(x, y, out _);
-            net.Parameters[i] = saved - 1e-3f;
-            float down = net.Parameters[i];
-            beforeEachEvaluation?.Invoke();
-            double minus = net.ComputeGradients(x, y, out _);
-            net.Parameters[i] = saved;
-            double numeric = (plus - minus) / ((double)up - down);
-            Assert.True(Math.Abs(analytic[i] - numeric) <= 2e-3 + 3e-2 * Math.Abs(numeric),
-                $"parameter {i}: backward pass gives {analytic[i]:G6}, finite differences {numeric:G6}");
-        }
-        Assert.Contains(analytic, g => Math.Abs(g) > 1e-4);
-    }
-
     [Fact]
     public void Batch_norm_activation_layers_and_regularisers_match_finite_differences()
     {
@@ -43,7 +17,7 @@ public class LayerTests
         // Give gamma and beta values other than their initial 1 and 0, so their gradients are exercised in full.
         var rng = new Rng(5);
         for (int i = 0; i < net.Parameters.Length; i++) net.Parameters[i] += rng.NextFloat(-0.1f, 0.1f);
-        CheckGradients(net, x, y);
+        FiniteDifferences.Check(net, x, y, nameof(NormalizedNet));
     }
 
     [Fact]
@@ -53,7 +27,7 @@ public class LayerTests
         (float[] x, float[] y) = TestData.Batch(net, rows: 6, seed: 3);
         FieldInfo field = typeof(DropoutNet).GetField("_dropoutRng", BindingFlags.NonPublic | BindingFlags.Instance)!;
         object saved = field.GetValue(net)!;
-        CheckGradients(net, x, y, () => field.SetValue(net, saved));
+        FiniteDifferences.Check(net, x, y, nameof(DropoutNet), () => field.SetValue(net, saved));
     }
 
     [Fact]

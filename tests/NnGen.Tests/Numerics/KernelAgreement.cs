@@ -8,7 +8,7 @@ using NnGen.Reference;
 namespace NnGen.Tests.Numerics;
 
 /// <summary>
-/// Checks a generated network's forward pass and gradients against the double-precision reference for batch sizes that
+/// Checks a generated network's forward pass, loss and gradients against the double-precision reference for batch sizes that
 /// hit every tile shape. Used in-process (the SIMD path on this machine) and in a child process started with
 /// NNGEN_DISABLE_SIMD=1 (the portable path), since the path is fixed once per process.
 /// </summary>
@@ -18,7 +18,7 @@ internal static class KernelAgreement
     {
         INetwork net = TestData.Create(name, seed: 3);
         GradientTests.PerturbBiases(net);
-        foreach (int rows in new[] { 1, 2, 4, 5, 9 })
+        foreach (int rows in new[] { 1, 2, 3, 4, 5, 9 }) // every tile shape: 2- and 4-row tiles, 1-row remainders
         {
             (float[] x, float[] y) = TestData.Batch(net, rows, seed: rows);
             double[] expected = ReferenceNetwork.Forward(net.Layers, net.Parameters, x, rows)[^1];
@@ -27,7 +27,10 @@ internal static class KernelAgreement
             for (int i = 0; i < actual.Length; i++)
                 if (!(Math.Abs(actual[i] - expected[i]) <= 1e-5 + 1e-4 * Math.Abs(expected[i])))
                     return $"{name}, {rows} rows: output {i} is {actual[i]}, reference {expected[i]}";
-            net.ComputeGradients(x, y, out _);
+            float loss = net.ComputeGradients(x, y, out _);
+            double referenceLoss = ReferenceNetwork.Loss(net.Loss, expected, y, net.OutputSize);
+            if (!(Math.Abs(loss - referenceLoss) <= 1e-4 + 1e-4 * Math.Abs(referenceLoss)))
+                return $"{name}, {rows} rows: loss is {loss}, reference {referenceLoss}";
             double[] grads = ReferenceNetwork.Gradients(net.Layers, net.Loss, net.Parameters, x, y, rows);
             double scale = grads.Max(Math.Abs);
             for (int i = 0; i < grads.Length; i++)

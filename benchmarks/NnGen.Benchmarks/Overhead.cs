@@ -1,0 +1,54 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using FashionMnistSample;
+
+namespace NnGen.Benchmarks;
+
+/// <summary>
+/// `overhead [blocks]`: the per-call time of one prediction and of one batch-32 training step, as the median of
+/// many short timed blocks, one line per measure. Made to compare two builds on a noisy machine: run both builds'
+/// `overhead` alternately (benchmarks/paired.sh) and compare the medians of the same run.
+/// </summary>
+internal static class Overhead
+{
+    public static void Run(int blocks)
+    {
+        var net = new MnistMlp(1);
+        var (x, _) = Workloads.Batch(1);
+        float[] output = new float[10];
+        var data = new Workloads.Epoch(32);
+        int step = 0;
+        Warm(() => net.Predict(x, output));
+        Warm(() => data.Step(net, step++));
+
+        double[] predict = new double[blocks], train = new double[blocks];
+        for (int b = 0; b < blocks; b++)
+        {
+            // Interleaved, so both measures see the same load on the machine.
+            predict[b] = PerCall(2_000, () => net.Predict(x, output));
+            train[b] = PerCall(50, () => data.Step(net, step++));
+        }
+        Console.WriteLine($"predict_us {Median(predict):F3}");
+        Console.WriteLine($"train_step_us {Median(train):F3}");
+    }
+
+    private static void Warm(Action call)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.ElapsedMilliseconds < 1500) call(); // past tiered compilation
+    }
+
+    private static double PerCall(int calls, Action call)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < calls; i++) call();
+        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / calls;
+    }
+
+    private static double Median(double[] values)
+    {
+        double[] sorted = values.OrderBy(v => v).ToArray();
+        return sorted[sorted.Length / 2];
+    }
+}

@@ -153,6 +153,7 @@ internal static class Emitter
         w.Line("private readonly float[] _state = new float[NonTrainableCount];");
         if (shapes.Any(s => s.Layer.Kind == LayerKind.Dropout)) w.Line("private global::NnGen.Rng _dropoutRng; // dropout masks, seeded with the weights");
         w.Line("private global::NnGen.Optimizers.IOptimizer _optimizer;");
+        w.Line("private global::NnGen.Kernels.ConcurrentUseGuard _inUse; // entered by every public member that works in the buffers below or the parameters");
         w.Line("private int _capacity; // B that the buffers below hold; they grow only when a larger batch arrives");
         w.Line("private int _rows; // B of the batch in flight");
         w.Line($"private float[] _x = global::System.Array.Empty<float>(); // (B, {shapes[0].Inputs}) the batch's inputs");
@@ -192,7 +193,7 @@ internal static class Emitter
         w.Close();
         w.Line();
         w.Line("/// <summary>Re-initialises every layer from <paramref name=\"seed\"/> (kernels by their initialiser, zero biases, unit BatchNormalization scales and variances) and resets the optimizer.</summary>");
-        w.Open("public void InitializeWeights(int seed)");
+        OpenGuarded(w, spec, "public void InitializeWeights(int seed)");
         w.Line("global::NnGen.Rng rng = new global::NnGen.Rng(seed);");
         foreach (LayerShape s in shapes)
         {
@@ -211,7 +212,7 @@ internal static class Emitter
         }
         if (shapes.Any(s => s.Layer.Kind == LayerKind.Dropout)) w.Line("_dropoutRng = new global::NnGen.Rng(~(long)seed);");
         w.Line("_optimizer.Reset();");
-        w.Close();
+        CloseGuarded(w);
         w.Line();
     }
 
@@ -250,23 +251,23 @@ internal static class Emitter
         string loss = $"global::NnGen.Loss.{spec.Loss}";
 
         w.Line("/// <summary>Training-mode forward pass, loss (with the regularisation penalty) and backward pass over one batch; fills the gradients and returns the mean loss.</summary>");
-        w.Open("public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, out float correct)");
+        OpenGuarded(w, spec, "public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, out float correct)");
         w.Line("int rows = CheckBatch(inputs, targets);");
         w.Line("Forward(inputs, rows, training: true);");
         w.Line($"float loss = global::NnGen.Kernels.LossKernels.Forward({loss}, Block({Out(last)}, 0, rows * OutputSize), targets, OutputSize, out correct) + Penalty();"); // the reported loss includes the regularisers' penalty, as in Keras
         w.Line("Backward(targets, rows);");
         w.Line("return loss;");
-        w.Close();
+        CloseGuarded(w);
         w.Line();
         w.Line("/// <summary>Inference-mode forward pass and loss over one batch; returns the mean loss.</summary>");
-        w.Open("public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, out float correct)");
+        OpenGuarded(w, spec, "public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, out float correct)");
         w.Line("int rows = CheckBatch(inputs, targets);");
         w.Line("Forward(inputs, rows, training: false);");
         w.Line($"return global::NnGen.Kernels.LossKernels.Forward({loss}, Block({Out(last)}, 0, rows * OutputSize), targets, OutputSize, out correct) + Penalty();"); // the reported loss includes the regularisers' penalty, as in Keras
-        w.Close();
+        CloseGuarded(w);
         w.Line();
         w.Line("/// <summary>Outputs for any number of samples: rows * InputSize floats in, rows * OutputSize floats out. Allocation-free after the first call.</summary>");
-        w.Open("public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)");
+        OpenGuarded(w, spec, "public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)");
         w.Line("int rows = inputs.Length / InputSize;");
         w.Line("if (inputs.Length % InputSize != 0)");
         w.Line("    throw new global::System.ArgumentException($\"Expected a whole number of samples of {InputSize} inputs, but got {inputs.Length} floats.\", \"inputs\");");
@@ -278,7 +279,7 @@ internal static class Emitter
         w.Line("Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);");
         w.Line($"Block({Out(last)}, 0, n * OutputSize).CopyTo(outputs.Slice(start * OutputSize));");
         w.Close();
-        w.Close();
+        CloseGuarded(w);
         w.Line();
         w.Open("private int CheckBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)");
         w.Line("int rows = inputs.Length / InputSize;");
@@ -305,6 +306,28 @@ internal static class Emitter
         w.Line("_capacity = rows;");
         w.Close();
         w.Line();
+    }
+
+    /// <summary>
+    /// Opens a public entry point that works in the instance's buffers or parameters: its body runs between the
+    /// concurrent-use guard's Enter and, in a finally, Exit, so a second thread's call throws instead of corrupting both.
+    /// </summary>
+    private static void OpenGuarded(CodeWriter w, NetworkSpec spec, string signature)
+    {
+        string name = signature.Substring(0, signature.IndexOf('(')).Split(' ').Last();
+        string type = string.Join(".", spec.ContainingTypes.Select(t => t.Name).Concat(new[] { spec.TypeName }).Select(n => n.TrimStart('@')));
+        w.Open(signature);
+        w.Line($"int outer = _inUse.Enter({Literal(type)}, \"{name}\");");
+        w.Open("try");
+    }
+
+    private static void CloseGuarded(CodeWriter w)
+    {
+        w.Close();
+        w.Open("finally");
+        w.Line("_inUse.Exit(outer);");
+        w.Close();
+        w.Close();
     }
 
     private static string At(string array) => $"{MemoryMarshal}.GetArrayDataReference({array})";

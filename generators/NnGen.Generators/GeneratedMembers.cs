@@ -34,6 +34,7 @@ internal static class GeneratedMembers
         new("_gradients", "field", null),
         new("_state", "field", null),
         new("_optimizer", "field", null),
+        new("_inUse", "field", null),
         new("_capacity", "field", null),
         new("_rows", "field", null),
         new("_x", "field", null),

@@ -24,7 +24,8 @@ public sealed class SetActivationCodeFix : NodeReplacementCodeFix
     protected override Replacement? Replace(Diagnostic diagnostic, SyntaxNode node)
     {
         if (Property(diagnostic, DiagnosticDescriptors.Properties.Activation) is not { } activation) return null;
-        string title = $"Use {activation}", key = nameof(SetActivationCodeFix) + activation;
+        // One equivalence key for every activation: Fix All applies each diagnostic's own fix (Softmax here, Sigmoid there).
+        string title = $"Use {activation}", key = nameof(SetActivationCodeFix);
 
         if (ArgumentExpression(node) is { } expression)
         {

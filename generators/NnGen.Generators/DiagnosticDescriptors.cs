@@ -7,7 +7,8 @@ namespace NnGen.Generators;
 /// <summary>
 /// Every diagnostic NnGen reports. IDs: NNG00xx declaration errors, NNG01xx shape errors, NNG02xx configuration
 /// warnings, NNG03xx call-site errors, NNG09xx internal failures. Each ID has a page docs/diagnostics/NNGxxxx.md.
-/// Messages name the layer as "Dense layer 3 ('dense_2')" (1-based, then its name) and state the numbers.
+/// Messages name a layer by its kind, 1-based position and name, "Dense layer 3 ('dense_2')" or "Activation layer 2
+/// ('activation')" (<see cref="Parser.LayerLabel"/>), and state the numbers.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
@@ -81,18 +82,18 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MemberCollision = Rule("NNG0009",
         "Member name is taken by the generated code",
-        "{0} '{1}' of network class '{2}' collides with the generated {3}: rename or remove it",
-        Declaration, "NnGen generates constants, fields, constructors and methods with fixed names in every network class; a user member with the same name (and, for methods, the same parameters) would not compile.");
+        "{0} '{1}' of {2} collides with the generated {3}: {4}",
+        Declaration, "NnGen generates constants, fields, constructors and methods with fixed names in every network class; a user member with the same name (and, for methods, the same parameters) would not compile, and an inherited one would be hidden by the generated member (CS0108, an error under TreatWarningsAsErrors).");
 
     public static readonly DiagnosticDescriptor DuplicateLayerName = Rule("NNG0010",
         "Duplicate layer name",
-        "Dense layer {0} is named '{1}', like layer {2}: layer names must be unique within a network",
+        "{0} is named '{1}', like layer {2}: layer names must be unique within a network",
         Declaration, "Layer names identify layers in Summary(), messages and weights files.");
 
     public static readonly DiagnosticDescriptor InvalidHyperparameter = Rule("NNG0011",
         "Hyperparameter cannot be used",
-        "{0} of network '{1}' is {2}, but it must be {3}",
-        Declaration, "A hyperparameter that is not a finite number cannot be written into the generated code, and the runtime rejects SGD momentum outside [0, 1) when the network is created.");
+        "{0} of {1} is {2}, but it must be {3}",
+        Declaration, "A hyperparameter that is not a finite number cannot be written into the generated code, the runtime rejects SGD momentum outside [0, 1) when the network is created, and a learning rate of 0 or less can never train (it leaves the weights where they are or moves them uphill).");
 
     public static readonly DiagnosticDescriptor StaticClass = Rule("NNG0012",
         "Network class cannot be static",
@@ -101,72 +102,102 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor TooLarge = Rule("NNG0013",
         "Network is too large",
-        "Network '{0}' has {1} parameters, more than the {2} that fit in one .NET array",
-        Declaration, "All parameters live in one contiguous float array, whose length is limited to Array.MaxLength.");
+        "{0} takes network '{1}' past the {2} parameters that fit in one .NET array: it has {3}, which makes {4} so far",
+        Declaration, "All parameters live in one contiguous float array, whose length is limited to Array.MaxLength. The diagnostic points at the first layer whose parameters take the running total past the limit.");
+
+    public static readonly DiagnosticDescriptor NetworkBase = Rule("NNG0015",
+        "Network class derives from another network",
+        "Network class '{0}' derives from '{1}', which is a network too: each would get its own generated weights, constants and passes, and the derived ones would hide the base's; derive both from a common base class without [Sequential], or give '{0}' a field of type '{1}'",
+        Declaration, "Every [Sequential] class gets the same generated members (InputSize, Predict, Forward, the weights, ...). In a derived network they would hide the base network's, so the base's code would run on weights the derived class never trains.");
+
+    public static readonly DiagnosticDescriptor BaseWithoutParameterlessConstructor = Rule("NNG0020",
+        "Base class has no constructor without arguments",
+        "Network class '{0}' derives from '{1}', which has no accessible constructor without arguments, but the generated constructors {0}() and {0}(int seed) call base(): give '{1}' a constructor without arguments, or derive from another class",
+        Declaration, "The generated constructors cannot know what arguments a base constructor needs, so they call the base class's constructor without arguments.");
+
+    public static readonly DiagnosticDescriptor PrimaryConstructor = Rule("NNG0016",
+        "Network class cannot have a primary constructor",
+        "Network class '{0}' has the primary constructor '{0}({1})', but NnGen generates the constructors {0}() and {0}(int seed), which would have to call it: remove the parameter list and declare what it held as fields or properties",
+        Declaration, "C# requires every other constructor of a class with a primary constructor to call it (this(...)). The generated constructors cannot know the arguments, so a network class has no primary constructor.");
+
+    public static readonly DiagnosticDescriptor LayersWithoutSequential = Rule("NNG0017",
+        "Layer attributes without [Sequential]",
+        "Class '{0}' has layer attributes but no [Sequential], so NnGen generates nothing for it: add [Sequential(Input = <features per sample>)] to the class",
+        Declaration, "Layer attributes only describe the layers of a [Sequential] network; on their own they generate nothing, and every use of the class as a network fails.");
+
+    public static readonly DiagnosticDescriptor LanguageVersionTooOld = Rule("NNG0018",
+        "Language version too old for the generated code",
+        "Network '{0}' needs C# {2} or later for its generated code, but the project compiles C# {1}: set <LangVersion>{2}</LangVersion> or later in the project file",
+        Declaration, "The generated code uses C# 8 (nullable annotations, ranges of spans, static local functions). Older language versions cannot compile it, so NnGen generates nothing.");
+
+    public static readonly DiagnosticDescriptor InvalidName = Rule("NNG0019",
+        "Name is empty or not printable",
+        "Name of {0} is {1}, but a name must be non-empty text with no leading or trailing white space and no control characters: remove Name to use the default '{2}', or state a name",
+        Declaration, "Names identify the network and its layers in Summary(), messages and weights files. An empty or invisible name would make them ambiguous; NnGen does not replace it silently.");
 
     // ---- NNG01xx: shapes that do not fit ----------------------------------------------------------------------
 
     public static readonly DiagnosticDescriptor InputsMismatch = Rule("NNG0101",
         "Layer input size does not match the previous layer",
-        "Dense layer {0} ('{1}') is declared with {2} inputs, but {3} produces {4}",
+        "{0} is declared with {1} inputs, but {2} produces {3}",
         Shape, "A layer's stated input size (Inputs = n) must equal the output size of the layer before it, or the network input for the first layer.");
 
     public static readonly DiagnosticDescriptor TooFewClassUnits = Rule("NNG0102",
         "Categorical loss needs an output unit per class",
-        "Dense layer {0} ('{1}') is the output layer with {2} unit, but {3} needs one unit per class, at least 2",
+        "{0} is the output layer with {1} unit, but {2} needs one unit per class, at least 2",
         Shape, "Categorical and sparse categorical cross-entropy compare one output per class; a single unit cannot hold a distribution over classes.");
 
     public static readonly DiagnosticDescriptor BinaryOutputsNotSigmoid = Rule("NNG0103",
         "Binary cross-entropy with several units needs sigmoid outputs",
-        "Dense layer {0} ('{1}') is the output layer with {2} {3} units, but binary cross-entropy scores each unit as an independent probability: use sigmoid",
+        "{0} is the output layer with {1} {2} units, but binary cross-entropy scores each unit as an independent probability: use sigmoid",
         Shape, "Binary cross-entropy treats every output unit as the probability of its own label. Several units that are not sigmoids either are not probabilities (linear, ReLU, tanh) or are tied together (softmax: that is categorical cross-entropy's job).");
 
     public static readonly DiagnosticDescriptor ClassCountMismatch = Rule("NNG0104",
         "Output width does not match the declared class count",
-        "Dense layer {0} ('{1}') is the output layer with {2} units, but network '{3}' declares Classes = {4}, so it needs {5}",
+        "{0} is the output layer with {1} units, but network '{2}' declares Classes = {3}, so it needs {4}",
         Shape, "When [Sequential] states Classes, the output layer must have one unit per class (binary cross-entropy may use a single sigmoid unit for 2 classes).");
 
     // ---- NNG02xx: configurations that compile but will not train well ----------------------------------------
 
     public static readonly DiagnosticDescriptor SoftmaxInHiddenLayer = Rule("NNG0201",
         "Softmax in a hidden layer",
-        "Dense layer {0} ('{1}') is a hidden layer with softmax, which squeezes its {2} units into one distribution that sums to 1: use Relu",
+        "{0} is a hidden layer with softmax, which squeezes its {1} units into one distribution that sums to 1: use Relu",
         Configuration, "Softmax belongs on the output layer of a classifier. In a hidden layer it makes the units compete, so most of them carry almost no signal to the next layer.",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor OutputActivationDoesNotFitLoss = Rule("NNG0202",
         "Output activation does not produce what the loss expects",
-        "Dense layer {0} ('{1}') is the output layer with {2} activation, but {3} expects {4}: use {5}",
+        "{0} is the output layer with {1} activation, but {2} expects {3}: use {4}",
         Configuration, "Cross-entropy losses take probabilities: softmax outputs for categorical cross-entropy, sigmoid outputs for binary cross-entropy. Other activations give values the loss clips, and training stalls or goes wrong.",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor SaturatingDeepStack = Rule("NNG0203",
         "Sigmoid or tanh in a deep plain stack",
-        "Dense layer {0} ('{1}') uses {2}, one of {3} sigmoid/tanh hidden layers in a plain stack: gradients shrink through each of them, so the first layers barely learn; use Relu",
+        "{0} uses {1}, one of {2} sigmoid/tanh hidden layers in a plain stack: gradients shrink through each of them, so the first layers barely learn; use Relu",
         Configuration, "The derivative of sigmoid is at most 0.25 and that of tanh at most 1, and both vanish when the unit saturates. Through four or more such layers the gradient reaching the first layers is tiny.",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Rule("NNG0014",
         "Dropout rate out of range",
-        "Dropout layer {0} ('{1}') has rate {2}, but the rate must be in [0, 1)",
+        "{0} has rate {1}, but the rate must be in [0, 1)",
         Declaration, "Dropout keeps each value with probability 1 - rate and scales it by 1 / (1 - rate): a rate of 1 or more keeps nothing, a negative rate is not a probability.");
 
     public static readonly DiagnosticDescriptor RedundantBatchNormalization = Rule("NNG0206",
         "BatchNormalization right after the input or another BatchNormalization",
-        "BatchNormalization layer {0} ('{1}') directly follows {2}: normalise the inputs once, in the data, or remove the repeated layer",
+        "{0} directly follows {1}: normalise the inputs once, in the data, or remove the repeated layer",
         Configuration, "Batch normalisation of the raw input only repeats what normalising the data does once, at a cost every step; two in a row normalise already normalised values.",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor RegularizerNotPositive = Rule("NNG0207",
         "Regulariser factor is not positive",
-        "{0} of Dense layer {1} ('{2}') is {3}: a regulariser factor must be greater than 0 (leave it unset for no regularisation)",
+        "{0} of {1} is {2}: a regulariser factor must be greater than 0 (leave it unset for no regularisation)",
         Configuration, "A factor of 0 has no effect; a negative one rewards large weights instead of penalising them.",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor HyperparameterOutOfRange = Rule("NNG0204",
         "Hyperparameter out of range",
         "{0} of network '{1}' is {2}, but it should be {3}: training will not converge",
-        Configuration, "Learning rates must be positive, Adam's decay rates in [0, 1) and its epsilon positive; outside those ranges the update goes the wrong way, divides by zero or never settles.",
+        Configuration, "Adam's decay rates belong in [0, 1), its epsilon and RMSprop's must be positive, RMSprop's rho in [0, 1) and AdamW's weight decay 0 or more; outside those ranges the update goes the wrong way, divides by zero or never settles. A learning rate of 0 or less is an error instead (NNG0011).",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor IgnoredSetting = Rule("NNG0205",

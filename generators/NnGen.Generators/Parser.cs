@@ -42,12 +42,50 @@ internal static class Parser
     private static (LayerKind Kind, string DefaultName) LayerKindOf(AttributeData data) => LayerAttributes[data.AttributeClass!.ToDisplayString()];
     public const string NetworkInterface = "NnGen.INetwork";
 
+    /// <summary>The model name when [Sequential] states none, as in Keras.</summary>
+    public const string DefaultModelName = "sequential";
+
+    /// <summary>
+    /// Whether a network or layer name is usable: not empty, no leading or trailing white space, no control or
+    /// line-separator characters and no unpaired surrogate (it would not survive the UTF-8 weights file).
+    /// </summary>
+    public static bool IsValidName(string name)
+    {
+        if (name.Length == 0 || char.IsWhiteSpace(name[0]) || char.IsWhiteSpace(name[name.Length - 1])) return false;
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (char.IsControl(c) || c is '\u2028' or '\u2029') return false;
+            if (char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1])) i++;
+            else if (char.IsSurrogate(c)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The oldest C# the generated code compiles on (NNG0018).</summary>
+    public static readonly LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp8;
+
     /// <summary>Hidden sigmoid/tanh layers from which a stack counts as deep (NNG0203).</summary>
     public const int SaturatingStackLimit = 4;
 
     /// <summary>The first [Sequential] attribute of <paramref name="type"/> (a second one is the compiler's CS0579), or null.</summary>
     public static AttributeData? SequentialOf(INamedTypeSymbol type) =>
         type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SequentialAttribute);
+
+    /// <summary>
+    /// NNG0017 for a class that has layer attributes but no [Sequential], at its first layer attribute in source order;
+    /// null for any other class.
+    /// </summary>
+    public static Diagnostic? LayersWithoutSequential(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        AttributeSyntax? first = type.GetAttributes()
+            .Where(a => a.AttributeClass is not null && LayerAttributes.ContainsKey(a.AttributeClass.ToDisplayString()))
+            .Select(a => a.ApplicationSyntaxReference?.GetSyntax(cancellationToken))
+            .OfType<AttributeSyntax>()
+            .OrderBy(a => a.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(a => a.SpanStart)
+            .FirstOrDefault();
+        return first is null ? null : Diagnostic.Create(DiagnosticDescriptors.LayersWithoutSequential, first.GetLocation(), type.Name);
+    }
 
     public static ParsedNetwork Parse(INamedTypeSymbol type, AttributeData sequential, CancellationToken cancellationToken)
     {
@@ -105,13 +143,13 @@ internal static class Parser
             if (args.TryGetValue("Classes", out TypedConstant classesArg) && IntValue(classesArg) is int c && (classes = c) <= 0)
                 Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(_sequentialSyntax, "Classes", -1), "Classes", where, classes);
             int seed = args.TryGetValue("Seed", out TypedConstant s) ? IntValue(s) ?? 0 : 0;
-            string modelName = args.TryGetValue("Name", out TypedConstant nm) && nm.Value is string str && str.Length > 0 ? str : "sequential";
+            string modelName = StatedName(args, _sequentialSyntax, where, DefaultModelName) ?? DefaultModelName;
 
             var layerAttributes = type.GetAttributes()
                 .Where(a => a.AttributeClass is not null && LayerAttributes.ContainsKey(a.AttributeClass.ToDisplayString()))
                 .Select(a => (Data: a, Syntax: a.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax))
                 .ToList();
-            CheckMembers(layerAttributes.Select(l => LayerKindOf(l.Data).Kind).ToList());
+            CheckMembers(layerAttributes.Select(l => LayerKindOf(l.Data).Kind).ToList(), declarations);
             if (layerAttributes.Count == 0)
             {
                 Report(DiagnosticDescriptors.NoLayers, _sequentialSyntax?.GetLocation(), _typeName);
@@ -162,25 +200,105 @@ internal static class Parser
                 if (!Declarations(t).Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
                     Report(DiagnosticDescriptors.ContainingTypeNotPartial, _typeLocation, _typeName, t.Name);
             }
+            if (declarations.FirstOrDefault(d => d.ParameterList is not null) is { ParameterList: { } primary })
+                Report(DiagnosticDescriptors.PrimaryConstructor, primary.GetLocation(), _typeName,
+                    string.Join(", ", primary.Parameters.Select(p => p.Type?.ToString() ?? p.Identifier.ValueText)));
+            if (_sequentialSyntax?.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: var version } && version < MinimumLanguageVersion)
+                Report(DiagnosticDescriptors.LanguageVersionTooOld, _sequentialSyntax.GetLocation(), _typeName, Display(version), Display(MinimumLanguageVersion));
+            CheckBaseConstructor(declarations);
         }
 
-        /// <summary>NNG0009: user members (and the class name itself) that the generated members would collide with.</summary>
-        private void CheckMembers(IReadOnlyList<LayerKind> layers)
+        /// <summary>NNG0020: the generated constructors call base(), which needs a constructor without arguments.</summary>
+        private void CheckBaseConstructor(List<TypeDeclarationSyntax> declarations)
         {
+            if (type.BaseType is not { SpecialType: not SpecialType.System_Object } baseType || baseType.TypeKind != TypeKind.Class) return;
+            bool callable = baseType.InstanceConstructors.Any(c =>
+                c.Parameters.All(p => p.IsOptional || p.IsParams) && Accessible(c, baseType));
+            if (!callable)
+                Report(DiagnosticDescriptors.BaseWithoutParameterlessConstructor, BaseTypeLocation(declarations, baseType), _typeName, baseType.Name);
+        }
+
+        /// <summary>Whether <paramref name="member"/> of <paramref name="owner"/>, a base class, is visible in the network class.</summary>
+        private bool Accessible(ISymbol member, INamedTypeSymbol owner)
+        {
+            bool sameAssembly = SymbolEqualityComparer.Default.Equals(owner.ContainingAssembly, type.ContainingAssembly);
+            return member.DeclaredAccessibility switch
+            {
+                Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal => true,
+                Accessibility.Internal or Accessibility.ProtectedAndInternal => sameAssembly,
+                _ => false,
+            };
+        }
+
+        /// <summary>Where the user names the base class: its entry in a base list, or the class name.</summary>
+        private Location BaseTypeLocation(List<TypeDeclarationSyntax> declarations, INamedTypeSymbol baseType) =>
+            declarations.SelectMany(d => d.BaseList?.Types.Take(1) ?? Enumerable.Empty<BaseTypeSyntax>())
+                .FirstOrDefault(t => RightmostName(t.Type) == baseType.Name)?.GetLocation() ?? _typeLocation;
+
+        private static string RightmostName(TypeSyntax type) => type switch
+        {
+            QualifiedNameSyntax q => RightmostName(q.Right),
+            AliasQualifiedNameSyntax a => RightmostName(a.Name),
+            GenericNameSyntax g => g.Identifier.ValueText,
+            SimpleNameSyntax n => n.Identifier.ValueText,
+            _ => type.ToString(),
+        };
+
+        /// <summary>
+        /// NNG0009: user members (and the class name itself) that the generated members would collide with, and members
+        /// of base classes they would hide; NNG0015 when a base class is a network itself.
+        /// </summary>
+        private void CheckMembers(IReadOnlyList<LayerKind> layers, List<TypeDeclarationSyntax> declarations)
+        {
+            CheckInheritedMembers(layers, declarations);
             if (GeneratedMembers.For(layers).FirstOrDefault(m => m.Name == type.Name) is { } clash)
-                Report(DiagnosticDescriptors.MemberCollision, _typeLocation, "Name", type.Name, _typeName, Describe(clash));
+                Report(DiagnosticDescriptors.MemberCollision, _typeLocation, "Name", type.Name, $"network class '{_typeName}'", Describe(clash), RenameOrRemove);
             foreach (ISymbol member in type.GetMembers())
             {
                 if (member.IsImplicitlyDeclared || member is IMethodSymbol { MethodKind: not (MethodKind.Ordinary or MethodKind.Constructor or MethodKind.ExplicitInterfaceImplementation) })
                     continue; // accessors, operators and the like are reported through their property or cannot collide
                 var syntax = member.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).ToList();
                 if (syntax.Count == 0 || syntax.All(GeneratedMembers.InGeneratedDeclaration)) continue;
+                if (syntax.All(s => s is TypeDeclarationSyntax)) continue; // a primary constructor: NNG0016
                 Location location = member.Locations.FirstOrDefault() ?? _typeLocation;
                 string kind = Kind(member);
                 if (ExplicitImplementations(member).FirstOrDefault(i => i.ContainingType.ToDisplayString() == NetworkInterface) is { } implemented)
-                    Report(DiagnosticDescriptors.MemberCollision, location, kind, $"INetwork.{implemented.Name}", _typeName, "implementation of INetwork");
+                    Report(DiagnosticDescriptors.MemberCollision, location, kind, $"INetwork.{implemented.Name}", $"network class '{_typeName}'", "implementation of INetwork", RenameOrRemove);
                 else if (GeneratedMembers.CollisionWith(member, layers) is { } generated)
-                    Report(DiagnosticDescriptors.MemberCollision, location, kind, DisplayName(member), _typeName, Describe(generated));
+                    Report(DiagnosticDescriptors.MemberCollision, location, kind, DisplayName(member), $"network class '{_typeName}'", Describe(generated), RenameOrRemove);
+            }
+        }
+
+        private const string RenameOrRemove = "rename or remove it";
+
+        /// <summary>
+        /// Members of the base classes that a generated member would hide (CS0108/CS0114 in the generated file), reported
+        /// at the base class in the declaration; a base class that is a network is NNG0015, and its members are not listed.
+        /// </summary>
+        private void CheckInheritedMembers(IReadOnlyList<LayerKind> layers, List<TypeDeclarationSyntax> declarations)
+        {
+            if (type.BaseType is not { } direct) return;
+            Location at = BaseTypeLocation(declarations, direct);
+            for (INamedTypeSymbol? b = direct; b is not null && b.SpecialType != SpecialType.System_Object; b = b.BaseType)
+            {
+                if (SequentialOf(b) is not null)
+                {
+                    Report(DiagnosticDescriptors.NetworkBase, at, _typeName, b.Name);
+                    return;
+                }
+            }
+            var reported = new HashSet<string>();
+            for (INamedTypeSymbol? b = direct; b is not null && b.SpecialType != SpecialType.System_Object; b = b.BaseType)
+            {
+                foreach (ISymbol member in b.GetMembers())
+                {
+                    if (member.IsImplicitlyDeclared || !Accessible(member, b) ||
+                        member is IMethodSymbol { MethodKind: not MethodKind.Ordinary } || member.IsOverride)
+                        continue; // constructors are not inherited; accessors are reported through their property
+                    if (GeneratedMembers.CollisionWith(member, layers) is { } generated && reported.Add(generated.Name + "(" + string.Join(",", generated.Parameters ?? []) + ")"))
+                        Report(DiagnosticDescriptors.MemberCollision, at, Kind(member), DisplayName(member),
+                            $"base class '{b.Name}' of network class '{_typeName}'", Describe(generated), $"rename it in '{b.Name}' or make it private");
+                }
             }
         }
 
@@ -210,6 +328,19 @@ internal static class Parser
             _ => "Member",
         };
 
+        /// <summary>
+        /// The stated Name argument, or null when there is none or it is not usable (reported as NNG0019; the caller
+        /// uses <paramref name="fallback"/> and the declaration generates nothing).
+        /// </summary>
+        private string? StatedName(Dictionary<string, TypedConstant> named, AttributeSyntax? syntax, string owner, string fallback)
+        {
+            if (!named.TryGetValue("Name", out TypedConstant constant) || constant.Kind == TypedConstantKind.Error) return null;
+            if (constant.Value is string name && IsValidName(name)) return name;
+            Report(DiagnosticDescriptors.InvalidName, ArgumentLocation(syntax, "Name", -1), owner,
+                constant.Value is string s ? CodeWriter.Literal(s) : "null", fallback);
+            return null;
+        }
+
         private OptimizerSpec ParseOptimizer(Dictionary<string, TypedConstant> args, OptimizerKind kind)
         {
             bool adam = kind is OptimizerKind.Adam or OptimizerKind.AdamW;
@@ -231,16 +362,18 @@ internal static class Parser
             {
                 if (double.IsNaN(value) || double.IsInfinity(value) || float.IsInfinity((float)value))
                 {
-                    Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(_sequentialSyntax, name, -1), name, _typeName, Format(value), "a finite number");
+                    Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(_sequentialSyntax, name, -1), name, $"network '{_typeName}'", Format(value), "a finite number");
                     unusable.Add(name);
                 }
             }
             void Invalid(string name, double value, bool ok, string expected)
             {
                 if (ok || unusable.Contains(name)) return;
-                Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(_sequentialSyntax, name, -1), name, _typeName, Format(value), expected);
+                Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(_sequentialSyntax, name, -1), name, $"network '{_typeName}'", Format(value), expected);
                 unusable.Add(name);
             }
+            // A learning rate of 0 leaves the weights where they are, a negative one climbs the loss: neither can train.
+            Invalid("LearningRate", optimizer.LearningRate, optimizer.LearningRate > 0, "greater than 0");
             if (kind is OptimizerKind.Sgd or OptimizerKind.RmsProp)
                 Invalid("Momentum", optimizer.Momentum, optimizer.Momentum >= 0 && optimizer.Momentum < 1, "in [0, 1)");
             if (args.ContainsKey("ClipValue")) Invalid("ClipValue", optimizer.ClipValue, optimizer.ClipValue > 0, "greater than 0");
@@ -254,7 +387,6 @@ internal static class Parser
                 if (!ok && !unusable.Contains(name))
                     Report(DiagnosticDescriptors.HyperparameterOutOfRange, ArgumentLocation(_sequentialSyntax, name, -1), name, _typeName, Format(value), expected);
             }
-            Range("LearningRate", optimizer.LearningRate, optimizer.LearningRate > 0, "greater than 0");
             if (adam)
             {
                 Range("Beta1", optimizer.Beta1, optimizer.Beta1 >= 0 && optimizer.Beta1 < 1, "in [0, 1)");
@@ -303,10 +435,10 @@ internal static class Parser
                     continue;
                 }
                 var named = NamedArguments(data);
-                string name = named.TryGetValue("Name", out TypedConstant nameArg) && nameArg.Value is string stated && stated.Length > 0 ? stated
-                    : count == 0 ? baseName : $"{baseName}_{count}";
+                string defaultName = count == 0 ? baseName : $"{baseName}_{count}";
+                string name = StatedName(named, syntax, LayerLabel(kind, index), defaultName) ?? defaultName;
                 names.Add(name);
-                string where = $"{kind} layer {index} ('{name}')";
+                string where = LayerLabel(kind, index, name);
                 double Number(string key, double fallback) =>
                     named.TryGetValue(key, out TypedConstant c) && c.Kind != TypedConstantKind.Error && c.Value is double or float or int ? Convert.ToDouble(c.Value, CultureInfo.InvariantCulture) : fallback;
                 LayerSpec layer;
@@ -328,9 +460,9 @@ internal static class Parser
                         foreach (var (factor, value) in new[] { ("L1", l1), ("L2", l2) })
                         {
                             if (double.IsNaN(value) || double.IsInfinity(value) || float.IsInfinity((float)value))
-                                Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, factor, -1), factor, name, Format(value), "a finite number");
+                                Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, factor, -1), factor, where, Format(value), "a finite number");
                             else if (named.ContainsKey(factor) && value <= 0)
-                                Report(DiagnosticDescriptors.RegularizerNotPositive, ArgumentLocation(syntax, factor, -1), factor, index, name, Format(value));
+                                Report(DiagnosticDescriptors.RegularizerNotPositive, ArgumentLocation(syntax, factor, -1), factor, where, Format(value));
                         }
                         int initializer = named.TryGetValue("KernelInitializer", out TypedConstant ki) ? IntValue(ki) ?? 0 : 0;
                         if (initializer is < 0 or > 7)
@@ -351,7 +483,7 @@ internal static class Parser
                     {
                         double rate = data.ConstructorArguments[0].Value is double r ? r : 0;
                         if (!(rate >= 0 && rate < 1))
-                            Report(DiagnosticDescriptors.DropoutRateOutOfRange, ArgumentLocation(syntax, "rate", 0), index, name, Format(rate));
+                            Report(DiagnosticDescriptors.DropoutRateOutOfRange, ArgumentLocation(syntax, "rate", 0), where, Format(rate));
                         layer = new LayerSpec(kind, name, width, ActivationKind.Linear, 0, Rate: rate);
                         break;
                     }
@@ -359,19 +491,19 @@ internal static class Parser
                     {
                         double momentum = Number("Momentum", 0.99), epsilon = Number("Epsilon", 1e-3);
                         if (!(momentum >= 0 && momentum < 1))
-                            Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, "Momentum", -1), "Momentum", name, Format(momentum), "in [0, 1)");
+                            Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, "Momentum", -1), "Momentum", where, Format(momentum), "in [0, 1)");
                         if (!(epsilon > 0 && !double.IsInfinity(epsilon)))
-                            Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, "Epsilon", -1), "Epsilon", name, Format(epsilon), "a finite number greater than 0");
+                            Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, "Epsilon", -1), "Epsilon", where, Format(epsilon), "a finite number greater than 0");
                         string? previousKind = position == 0 ? "the input" : layers.Count > 0 && layers[layers.Count - 1].Kind == LayerKind.BatchNormalization ? $"layer {index - 1} ('{layers[layers.Count - 1].Name}'), another BatchNormalization" : null;
                         if (previousKind is not null)
-                            Report(DiagnosticDescriptors.RedundantBatchNormalization, syntax?.GetLocation(), index, name, previousKind);
+                            Report(DiagnosticDescriptors.RedundantBatchNormalization, syntax?.GetLocation(), where, previousKind);
                         layer = new LayerSpec(kind, name, width, ActivationKind.Linear, 0, Momentum: momentum, Epsilon: epsilon);
                         break;
                     }
                 }
                 int previous = names.IndexOf(name, 0, position);
                 if (previous >= 0)
-                    Report(DiagnosticDescriptors.DuplicateLayerName, ArgumentLocation(syntax, "Name", -1), index, name, previous + 1);
+                    Report(DiagnosticDescriptors.DuplicateLayerName, ArgumentLocation(syntax, "Name", -1), LayerLabel(kind, index), name, previous + 1);
                 layers.Add(layer);
             }
             return layers;
@@ -379,34 +511,51 @@ internal static class Parser
 
         private void CheckShapes(NetworkSpec spec, int classes, List<AttributeSyntax?> layerSyntax)
         {
-            long total = ShapeInference.ParameterCountChecked(spec);
-            if (total > ShapeInference.MaxParameters)
-            {
-                Report(DiagnosticDescriptors.TooLarge, _typeLocation, _typeName,
-                    total.ToString("N0", CultureInfo.InvariantCulture), ShapeInference.MaxParameters.ToString("N0", CultureInfo.InvariantCulture));
-                return;
-            }
+            if (TooLarge(spec, layerSyntax)) return;
             var shapes = ShapeInference.Infer(spec);
             int saturating = spec.Layers.Take(spec.Layers.Count - 1).Count(l => l.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh);
             for (int i = 0; i < shapes.Count; i++)
             {
                 LayerShape shape = shapes[i];
                 LayerSpec layer = shape.Layer;
+                string label = LayerLabel(layer.Kind, i + 1, layer.Name);
                 if (layer.DeclaredInputs > 0 && layer.DeclaredInputs != shape.Inputs)
                 {
                     string producer = i == 0 ? "the network input" : $"layer {i} ('{shapes[i - 1].Layer.Name}')";
-                    Report(DiagnosticDescriptors.InputsMismatch, ArgumentLocation(layerSyntax[i], "Inputs", -1), i + 1, layer.Name, layer.DeclaredInputs, producer, shape.Inputs);
+                    Report(DiagnosticDescriptors.InputsMismatch, ArgumentLocation(layerSyntax[i], "Inputs", -1), label, layer.DeclaredInputs, producer, shape.Inputs);
                 }
                 if (i == shapes.Count - 1) break;
-                Location? activation = ArgumentLocation(layerSyntax[i], "activation", layer.Kind == LayerKind.Activation ? 0 : 1);
-                string relu = nameof(ActivationKind.Relu);
+                Location? activation = ActivationLocation(layerSyntax[i], layer.Kind);
+                var useRelu = ActivationFix(layer.Kind, nameof(ActivationKind.Relu));
                 if (layer.Activation == ActivationKind.Softmax)
-                    Report(DiagnosticDescriptors.SoftmaxInHiddenLayer, activation, Property(DiagnosticDescriptors.Properties.Activation, relu), i + 1, layer.Name, layer.Units);
+                    Report(DiagnosticDescriptors.SoftmaxInHiddenLayer, activation, useRelu, label, layer.Units);
                 else if (saturating >= SaturatingStackLimit && layer.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh)
-                    Report(DiagnosticDescriptors.SaturatingDeepStack, activation, Property(DiagnosticDescriptors.Properties.Activation, relu),
-                        i + 1, layer.Name, Lower(layer.Activation), saturating);
+                    Report(DiagnosticDescriptors.SaturatingDeepStack, activation, useRelu, label, Lower(layer.Activation), saturating);
             }
             CheckOutput(spec, classes, layerSyntax[layerSyntax.Count - 1]);
+        }
+
+        /// <summary>NNG0013 at the first layer whose parameters take the running total past what one array holds.</summary>
+        private bool TooLarge(NetworkSpec spec, List<AttributeSyntax?> layerSyntax)
+        {
+            long total = 0;
+            int i = 0;
+            foreach (var (inputs, parameters) in ShapeInference.ParameterCountsChecked(spec))
+            {
+                total += parameters;
+                if (total > ShapeInference.MaxParameters)
+                {
+                    LayerSpec layer = spec.Layers[i];
+                    string own = layer.Kind == LayerKind.Dense
+                        ? $"{Long(inputs)} inputs x {Long(layer.Units)} units + {Long(layer.Units)} biases = {Long(parameters)}"
+                        : $"4 x {Long(inputs)} scales, offsets and moving statistics = {Long(parameters)}";
+                    Report(DiagnosticDescriptors.TooLarge, layerSyntax[i]?.GetLocation(), LayerLabel(layer.Kind, i + 1, layer.Name), _typeName,
+                        Long(ShapeInference.MaxParameters), own, Long(total));
+                    return true;
+                }
+                i++;
+            }
+            return false;
         }
 
         /// <summary>The output layer against the loss (NNG0102, NNG0103, NNG0202) and the declared class count (NNG0104).</summary>
@@ -414,7 +563,11 @@ internal static class Parser
         {
             int index = spec.Layers.Count;
             LayerSpec output = spec.Layers[index - 1];
-            Location? units = ArgumentLocation(syntax, "units", 0), activation = ArgumentLocation(syntax, "activation", 1);
+            string label = LayerLabel(output.Kind, index, output.Name);
+            bool dense = output.Kind == LayerKind.Dense;
+            // Only a Dense layer states its units; the width of any other layer is that of the layer before it.
+            Location? units = dense ? ArgumentLocation(syntax, "units", 0) : syntax?.GetLocation(), activation = ActivationLocation(syntax, output.Kind);
+            ImmutableDictionary<string, string?>? UnitsFix(int value) => dense ? Property(DiagnosticDescriptors.Properties.Units, Int(value)) : null;
             bool categorical = spec.Loss is LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy;
             bool binary = spec.Loss == LossKind.BinaryCrossEntropy;
 
@@ -424,27 +577,37 @@ internal static class Parser
                 if (!fits)
                 {
                     string needs = binary && classes == 2 ? "2 units, or 1 sigmoid unit" : $"{classes} units, one per class";
-                    Report(DiagnosticDescriptors.ClassCountMismatch, units, Property(DiagnosticDescriptors.Properties.Units, Int(classes)),
-                        index, output.Name, output.Units, _typeName, classes, needs);
+                    Report(DiagnosticDescriptors.ClassCountMismatch, units, UnitsFix(classes), label, output.Units, _typeName, classes, needs);
                     return;
                 }
             }
             if (categorical && output.Units < 2)
             {
-                Report(DiagnosticDescriptors.TooFewClassUnits, units, Property(DiagnosticDescriptors.Properties.Units, Int(classes > 1 ? classes : 2)),
-                    index, output.Name, output.Units, Display(spec.Loss));
+                Report(DiagnosticDescriptors.TooFewClassUnits, units, UnitsFix(classes > 1 ? classes : 2), label, output.Units, Display(spec.Loss));
                 return;
             }
-            var useSigmoid = Property(DiagnosticDescriptors.Properties.Activation, nameof(ActivationKind.Sigmoid));
+            var useSigmoid = ActivationFix(output.Kind, nameof(ActivationKind.Sigmoid));
             if (binary && output.Units > 1 && output.Activation != ActivationKind.Sigmoid)
-                Report(DiagnosticDescriptors.BinaryOutputsNotSigmoid, activation, useSigmoid, index, output.Name, output.Units, Lower(output.Activation));
+                Report(DiagnosticDescriptors.BinaryOutputsNotSigmoid, activation, useSigmoid, label, output.Units, Lower(output.Activation));
             else if (binary && output.Activation != ActivationKind.Sigmoid)
                 Report(DiagnosticDescriptors.OutputActivationDoesNotFitLoss, activation, useSigmoid,
-                    index, output.Name, Lower(output.Activation), Display(spec.Loss), "a probability from a sigmoid", "Sigmoid");
+                    label, Lower(output.Activation), Display(spec.Loss), "a probability from a sigmoid", "Sigmoid");
             else if (categorical && output.Activation != ActivationKind.Softmax)
-                Report(DiagnosticDescriptors.OutputActivationDoesNotFitLoss, activation, Property(DiagnosticDescriptors.Properties.Activation, nameof(ActivationKind.Softmax)),
-                    index, output.Name, Lower(output.Activation), Display(spec.Loss), "class probabilities from a softmax", "Softmax");
+                Report(DiagnosticDescriptors.OutputActivationDoesNotFitLoss, activation, ActivationFix(output.Kind, nameof(ActivationKind.Softmax)),
+                    label, Lower(output.Activation), Display(spec.Loss), "class probabilities from a softmax", "Softmax");
         }
+
+        /// <summary>Where a layer's activation is stated: the argument of a Dense or Activation layer, the whole attribute of another kind.</summary>
+        private static Location? ActivationLocation(AttributeSyntax? syntax, LayerKind kind) => kind switch
+        {
+            LayerKind.Dense => ArgumentLocation(syntax, "activation", 1),
+            LayerKind.Activation => ArgumentLocation(syntax, "activation", 0),
+            _ => syntax?.GetLocation(),
+        };
+
+        /// <summary>The code fix's property naming the activation to use, for the layer kinds that have an activation argument.</summary>
+        private static ImmutableDictionary<string, string?>? ActivationFix(LayerKind kind, string activation) =>
+            kind is LayerKind.Dense or LayerKind.Activation ? Property(DiagnosticDescriptors.Properties.Activation, activation) : null;
 
         private int EnumArgument(Dictionary<string, TypedConstant> args, string name, int fallback, Type enumType, AttributeSyntax? syntax, string where)
         {
@@ -506,9 +669,22 @@ internal static class Parser
         _ => "mean squared error",
     };
 
+    /// <summary>A language version as LangVersion takes it: "7.3", "8".</summary>
+    private static string Display(LanguageVersion version)
+    {
+        string s = version.ToDisplayString();
+        return s.EndsWith(".0", StringComparison.Ordinal) ? s.Substring(0, s.Length - 2) : s;
+    }
+
     private static string Lower(ActivationKind activation) => activation.ToString().ToLowerInvariant();
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Long(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>How messages name a layer: its kind, 1-based position and, when known, its name ("Activation layer 2 ('activation')").</summary>
+    internal static string LayerLabel(LayerKind kind, int index, string? name = null) =>
+        name is null ? $"{kind} layer {index}" : $"{kind} layer {index} ('{name}')";
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

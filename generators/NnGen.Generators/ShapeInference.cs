@@ -61,23 +61,29 @@ internal static class ShapeInference
     /// <summary>The most parameters one float array can hold (Array.MaxLength).</summary>
     public const long MaxParameters = 0x7FFFFFC7;
 
-    /// <summary>The parameter count in 64 bits, for the size check that must precede <see cref="Infer"/>.</summary>
-    public static long ParameterCountChecked(NetworkSpec spec)
+    /// <summary>
+    /// Each layer's inputs and parameter count (BatchNormalization's moving statistics included) in 64 bits, for the
+    /// size check that must precede <see cref="Infer"/>.
+    /// </summary>
+    public static IEnumerable<(long Inputs, long Parameters)> ParameterCountsChecked(NetworkSpec spec)
     {
-        long total = 0, inputs = spec.Input;
+        long inputs = spec.Input;
         foreach (LayerSpec layer in spec.Layers)
         {
-            if (layer.Kind == LayerKind.Dense)
+            switch (layer.Kind)
             {
-                total += inputs * layer.Units + layer.Units;
-                inputs = layer.Units;
-            }
-            else if (layer.Kind == LayerKind.BatchNormalization)
-            {
-                total += 4 * inputs;
+                case LayerKind.Dense:
+                    yield return (inputs, inputs * layer.Units + layer.Units);
+                    inputs = layer.Units;
+                    break;
+                case LayerKind.BatchNormalization:
+                    yield return (inputs, 4 * inputs);
+                    break;
+                default:
+                    yield return (inputs, 0);
+                    break;
             }
         }
-        return total;
     }
 
     public static int ParameterCount(EquatableArray<LayerShape> shapes)

@@ -8,7 +8,7 @@ namespace NnGen.Generators.Analyzers;
 
 /// <summary>
 /// Reports every declaration, shape and configuration diagnostic (NNG00xx, NNG01xx, NNG02xx) of a [Sequential] class,
-/// live in the IDE. It runs <see cref="Parser"/>, the same code the generator runs, so the two never disagree.
+/// and NNG0017 for layer attributes on a class without [Sequential], live in the IDE. It runs <see cref="Parser"/>, the same code the generator runs, so the two never disagree.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
@@ -32,7 +32,11 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
         var type = (INamedTypeSymbol)context.Symbol;
         try
         {
-            if (Parser.SequentialOf(type) is not { } sequential) return;
+            if (Parser.SequentialOf(type) is not { } sequential)
+            {
+                if (Parser.LayersWithoutSequential(type, context.CancellationToken) is { } stray) context.ReportDiagnostic(stray);
+                return;
+            }
             foreach (Diagnostic diagnostic in Parser.Parse(type, sequential, context.CancellationToken).Diagnostics)
                 context.ReportDiagnostic(diagnostic);
         }

@@ -24,10 +24,14 @@ internal static class AnalyzerRunner
 {
     public static AnalysisRun Run(params string[] sources) => Run(GeneratorHarness.CreateCompilation(sources));
 
+    /// <summary>Like <see cref="Run(string[])"/>, with the sources and the generated code parsed with <paramref name="parseOptions"/> (a language version).</summary>
+    public static AnalysisRun Run(CSharpParseOptions parseOptions, params string[] sources) =>
+        Run(GeneratorHarness.CreateCompilation(parseOptions, sources.Select((s, i) => ($"File{i}.cs", s)).ToArray()), parseOptions);
+
     /// <summary>Runs the generator and then the analyzers; asserts neither threw nor reported an internal failure.</summary>
-    public static AnalysisRun Run(CSharpCompilation compilation)
+    public static AnalysisRun Run(CSharpCompilation compilation, CSharpParseOptions? parseOptions = null)
     {
-        GeneratorRun generated = GeneratorHarness.Run(GeneratorHarness.CreateDriver(), compilation).AssertNoGeneratorFailure();
+        GeneratorRun generated = GeneratorHarness.Run(GeneratorHarness.CreateDriver(parseOptions), compilation).AssertNoGeneratorFailure();
         var analyzers = generated.OutputCompilation.WithAnalyzers(NnGenTest.Analyzers);
         ImmutableArray<Diagnostic> diagnostics = analyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
         // An analyzer exception surfaces as AD0001.

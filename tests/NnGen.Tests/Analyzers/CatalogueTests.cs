@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CSharp;
 using NnGen.Generators;
 
 namespace NnGen.Tests.Analyzers;
@@ -37,10 +38,25 @@ public class CatalogueTests
         { "NNG0011", "[Sequential(Input = 4, Optimizer = Optimizer.Sgd, Momentum = {|NNG0011:1.0|})]\n[Dense(2, Softmax)]\npublic partial class Net;",
                      "[Sequential(Input = 4, Optimizer = Optimizer.Sgd, Momentum = 0.9)]\n[Dense(2, Softmax)]\npublic partial class Net;" },
         { "NNG0012", Net + "public static partial class {|NNG0012:Net|};", Net + "public partial class Net;" },
-        { "NNG0013", "[Sequential(Input = 100000)]\n[Dense(100000, Relu)]\n[Dense(2, Softmax)]\npublic partial class {|NNG0013:Huge|};",
+        // An inherited member that a generated one would hide is reported at the base class.
+        { "NNG0009", "public class Base\n{\n    public void Backward(System.ReadOnlySpan<float> x, int rows) { }\n}\n\n" + Net + "public partial class Net : {|NNG0009:Base|};",
+                     "public class Base\n{\n    public void Backward(System.ReadOnlySpan<float> x) { }\n}\n\n" + Net + "public partial class Net : Base;" },
+        { "NNG0011", "[Sequential(Input = 4, LearningRate = {|NNG0011:-0.01|})]\n[Dense(2, Softmax)]\npublic partial class Net;",
+                     "[Sequential(Input = 4, LearningRate = 0.01)]\n[Dense(2, Softmax)]\npublic partial class Net;" },
+        { "NNG0013", "[Sequential(Input = 100000)]\n[{|NNG0013:Dense(100000, Relu)|}]\n[Dense(2, Softmax)]\npublic partial class Huge;",
                      "[Sequential(Input = 1000)]\n[Dense(100, Relu)]\n[Dense(2, Softmax)]\npublic partial class Huge;" },
         { "NNG0014", "[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dropout({|NNG0014:1.5|})]\n[Dense(2, Softmax)]\npublic partial class Net;",
                      "[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dropout(0.5)]\n[Dense(2, Softmax)]\npublic partial class Net;" },
+        { "NNG0015", Net + "public partial class Small;\n\n[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense(2, Softmax)]\npublic partial class Large : {|NNG0015:Small|};",
+                     "public abstract class Classifier;\n\n" + Net + "public partial class Small : Classifier;\n\n[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense(2, Softmax)]\npublic partial class Large : Classifier;" },
+        { "NNG0016", Net + "public partial class Net{|NNG0016:(string label)|}\n{\n    public string Label => label;\n}",
+                     Net + "public partial class Net\n{\n    public string Label { get; init; } = \"\";\n}" },
+        { "NNG0017", "[{|NNG0017:Dense(8, Relu)|}]\n[Dense(2, Softmax)]\npublic partial class Net;",
+                     "[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense(2, Softmax)]\npublic partial class Net;" },
+        { "NNG0019", "[Sequential(Input = 4, Name = {|NNG0019:\" \"|})]\n[Dense(8, Relu, Name = {|NNG0019:\"\"|})]\n[Dense(2, Softmax)]\npublic partial class Net;",
+                     "[Sequential(Input = 4, Name = \"classifier\")]\n[Dense(8, Relu, Name = \"hidden\")]\n[Dense(2, Softmax)]\npublic partial class Net;" },
+        { "NNG0020", "public abstract class Labelled(string label)\n{\n    public string Label => label;\n}\n\n" + Net + "public partial class {|CS7036:Net|} : {|NNG0020:Labelled|};",
+                     "public abstract class Labelled(string label)\n{\n    protected Labelled() : this(\"\") { }\n    public string Label => label;\n}\n\n" + Net + "public partial class Net : Labelled;" },
         { "NNG0101", "[Sequential(Input = 32)]\n[Dense(128, Relu)]\n[Dense(10, Softmax, Inputs = {|NNG0101:64|})]\npublic partial class Net;",
                      "[Sequential(Input = 32)]\n[Dense(128, Relu)]\n[Dense(10, Softmax, Inputs = 128)]\npublic partial class Net;" },
         { "NNG0102", "[Sequential(Input = 4)]\n[Dense({|NNG0102:1|}, Softmax)]\npublic partial class Net;", Net + "public partial class Net;" },
@@ -50,11 +66,16 @@ public class CatalogueTests
                      "[Sequential(Input = 4, Classes = 10)]\n[Dense(10, Softmax)]\npublic partial class Net;" },
         { "NNG0201", "[Sequential(Input = 4)]\n[Dense(8, {|NNG0201:Softmax|})]\n[Dense(2, Softmax)]\npublic partial class Net;",
                      "[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense(2, Softmax)]\npublic partial class Net;" },
+        { "NNG0201", "[Sequential(Input = 4)]\n[Dense(8)]\n[Activation({|NNG0201:Softmax|})]\n[Dense(2, Softmax)]\npublic partial class Net;",
+                     "[Sequential(Input = 4)]\n[Dense(8)]\n[Activation(Relu)]\n[Dense(2, Softmax)]\npublic partial class Net;" },
+        // The output layer may be an Activation layer: the warning points at its activation, not at a units argument it does not have.
+        { "NNG0202", "[Sequential(Input = 4)]\n[Dense(2)]\n[Activation({|NNG0202:Relu|})]\npublic partial class Net;",
+                     "[Sequential(Input = 4)]\n[Dense(2)]\n[Activation(Softmax)]\npublic partial class Net;" },
         { "NNG0202", "[Sequential(Input = 4)]\n[Dense(2, {|NNG0202:Relu|})]\npublic partial class Net;", Net + "public partial class Net;" },
         { "NNG0203", "[Sequential(Input = 4)]\n[Dense(8, {|NNG0203:Sigmoid|})]\n[Dense(8, {|NNG0203:Sigmoid|})]\n[Dense(8, {|NNG0203:Tanh|})]\n[Dense(8, {|NNG0203:Sigmoid|})]\n[Dense(2, Softmax)]\npublic partial class Net;",
                      "[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense(8, Relu)]\n[Dense(8, Relu)]\n[Dense(8, Relu)]\n[Dense(2, Softmax)]\npublic partial class Net;" },
-        { "NNG0204", "[Sequential(Input = 4, LearningRate = {|NNG0204:-0.01|})]\n[Dense(2, Softmax)]\npublic partial class Net;",
-                     "[Sequential(Input = 4, LearningRate = 0.01)]\n[Dense(2, Softmax)]\npublic partial class Net;" },
+        { "NNG0204", "[Sequential(Input = 4, Beta1 = {|NNG0204:1.5|})]\n[Dense(2, Softmax)]\npublic partial class Net;",
+                     "[Sequential(Input = 4, Beta1 = 0.9)]\n[Dense(2, Softmax)]\npublic partial class Net;" },
         { "NNG0205", "[Sequential(Input = 4, Momentum = {|NNG0205:0.9|})]\n[Dense(2, Softmax)]\npublic partial class Net;",
                      "[Sequential(Input = 4, Optimizer = Optimizer.Sgd, Momentum = 0.9)]\n[Dense(2, Softmax)]\npublic partial class Net;" },
         { "NNG0206", "[Sequential(Input = 4)]\n{|NNG0206:BatchNormalization|}\n[Dense(2, Softmax)]\npublic partial class Net;".Replace("{|NNG0206:BatchNormalization|}\n", "[{|NNG0206:BatchNormalization|}]\n"),
@@ -89,10 +110,25 @@ public class CatalogueTests
         run.Generator.AssertCompilesCleanly();
     }
 
+    /// <summary>NNG0018 needs an old language version, which the file-scoped namespace of the other cases does not compile on.</summary>
+    [Fact]
+    public Task LanguageVersionBelowTheGeneratedCodesIsReportedAtSequential() => new NnGenTest.Analyzer(
+        "using NnGen;\n\n[{|NNG0018:Sequential(Input = 4)|}]\n[Dense(2, Activation.Softmax)]\npublic partial class Net { }\n", LanguageVersion.CSharp7_3).RunAsync();
+
+    [Fact]
+    public void TheOldestLanguageVersionAcceptedCompiles()
+    {
+        var options = Generator.GeneratorHarness.ParseOptions.WithLanguageVersion(LanguageVersion.CSharp8);
+        AnalysisRun run = AnalyzerRunner.Run(options, "using NnGen;\n\n[Sequential(Input = 4)]\n[Dense(2, Activation.Softmax)]\npublic partial class Net { }\n");
+        Assert.True(!run.Nng.Any(), $"C# 8 reports:\n{Generator.GeneratorHarness.Format(run.Nng)}");
+        Assert.NotEmpty(run.Generator.GeneratedSources);
+        run.Generator.AssertCompilesCleanly();
+    }
+
     [Fact]
     public void EveryUserFacingIdHasACase()
     {
-        var covered = Cases.Select(row => (string)row[0]).ToHashSet();
+        var covered = Cases.Select(row => (string)row[0]).Append(DiagnosticDescriptors.LanguageVersionTooOld.Id).ToHashSet();
         IEnumerable<string> ids = DiagnosticDescriptors.Descriptors.Select(d => d.Id).Where(id => id != DiagnosticDescriptors.InternalFailure.Id);
         Assert.Empty(ids.Except(covered));
     }

@@ -57,6 +57,60 @@ public class CodeFixTests
         NumberOfFixAllIterations = 1,
     }.RunAsync();
 
+    [Theory]
+    [InlineData("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net{|NNG0016:()|};", "[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net;")]
+    [InlineData("public interface ILabelled;\n\n[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net{|NNG0016:(string label)|} : ILabelled\n{\n    public string Label { get; set; } = \"\";\n}",
+                "public interface ILabelled;\n\n[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net : ILabelled\n{\n    public string Label { get; set; } = \"\";\n}")]
+    public Task RemoveAnUnusedPrimaryConstructor(string wrong, string fixedCode) => Verify<RemovePrimaryConstructorCodeFix>(wrong, fixedCode);
+
+    [Fact]
+    public Task APrimaryConstructorWhoseParametersAreUsedIsNotRemoved()
+    {
+        const string source = Usings + "[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net{|NNG0016:(string label)|}\n{\n    public string Label => label;\n}";
+        return new NnGenTest.CodeFix<RemovePrimaryConstructorCodeFix>(source, source).RunAsync();
+    }
+
+    [Theory]
+    [InlineData("[Sequential(Input = 4)]\n[Dense(8, Relu, Name = {|NNG0019:\"\"|})]\n[Dense(2, Softmax)]\npublic partial class Net;", "[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense(2, Softmax)]\npublic partial class Net;")]
+    [InlineData("[Sequential(Input = 4, Name = {|NNG0019:\" \"|})]\n[Dense(8)]\n[BatchNormalization(Name = {|NNG0019:\"\"|})]\n[Activation(Relu)]\n[Dense(2, Softmax)]\npublic partial class Net;",
+                "[Sequential(Input = 4)]\n[Dense(8)]\n[BatchNormalization]\n[Activation(Relu)]\n[Dense(2, Softmax)]\npublic partial class Net;")]
+    public Task RemoveAnUnusableName(string wrong, string fixedCode) => Verify<RemoveNameCodeFix>(wrong, fixedCode);
+
+    // ---- Fix All: one pass fixes every diagnostic of the ID, each with its own fix (as dotnet format runs it) -----------
+
+    private static Task VerifyFixAll<TFix>(string wrong, string fixedCode) where TFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new() =>
+        new NnGenTest.CodeFix<TFix>(Usings + wrong, Usings + fixedCode) { NumberOfFixAllIterations = 1 }.RunAsync();
+
+    [Fact]
+    public Task FixAllSetsEachOutputsOwnActivation() => VerifyFixAll<SetActivationCodeFix>(
+        "[Sequential(Input = 4)]\n[Dense(3, {|NNG0202:Relu|})]\npublic partial class A;\n\n[Sequential(Input = 4, Loss = Loss.BinaryCrossEntropy)]\n[Dense(1, {|NNG0202:Tanh|})]\npublic partial class B;",
+        "[Sequential(Input = 4)]\n[Dense(3, Softmax)]\npublic partial class A;\n\n[Sequential(Input = 4, Loss = Loss.BinaryCrossEntropy)]\n[Dense(1, Sigmoid)]\npublic partial class B;");
+
+    [Fact]
+    public Task FixAllSetsEachOutputsOwnUnits() => VerifyFixAll<SetUnitsCodeFix>(
+        "[Sequential(Input = 4, Classes = 3)]\n[Dense({|NNG0104:2|}, Softmax)]\npublic partial class A;\n\n[Sequential(Input = 4, Classes = 5)]\n[Dense({|NNG0104:2|}, Softmax)]\npublic partial class B;",
+        "[Sequential(Input = 4, Classes = 3)]\n[Dense(3, Softmax)]\npublic partial class A;\n\n[Sequential(Input = 4, Classes = 5)]\n[Dense(5, Softmax)]\npublic partial class B;");
+
+    [Fact]
+    public Task FixAllMakesEveryNetworkPartial() => VerifyFixAll<MakePartialCodeFix>(
+        "[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic class {|NNG0001:A|};\n\n[Sequential(Input = 4)]\n[Dense(2, Softmax)]\ninternal sealed class {|NNG0001:B|};",
+        "[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class A;\n\n[Sequential(Input = 4)]\n[Dense(2, Softmax)]\ninternal sealed partial class B;");
+
+    [Fact]
+    public Task FixAllRemovesEveryPrimaryConstructor() => VerifyFixAll<RemovePrimaryConstructorCodeFix>(
+        "[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class A{|NNG0016:()|};\n\n[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class B{|NNG0016:(int width)|};",
+        "[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class A;\n\n[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class B;");
+
+    [Fact]
+    public Task FixAllRemovesEveryUnusableName() => VerifyFixAll<RemoveNameCodeFix>(
+        "[Sequential(Input = 4)]\n[Dense(8, Relu, Name = {|NNG0019:\"\"|})]\n[Dense(2, Softmax, Name = {|NNG0019:\"\\n\"|})]\npublic partial class Net;",
+        "[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense(2, Softmax)]\npublic partial class Net;");
+
+    [Fact]
+    public Task FixAllSizesEveryBuffer() => VerifyFixAll<BufferLengthCodeFix>(
+        Network + "    public static void M(Net net)\n    {\n        net.Predict({|NNG0301:new float[5]|});\n        net.Predict({|NNG0301:new float[3]|});\n    }\n}",
+        Network + "    public static void M(Net net)\n    {\n        net.Predict(new float[Net.InputSize]);\n        net.Predict(new float[Net.InputSize]);\n    }\n}");
+
     private const string Network = "[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net;\n\npublic static class Use\n{\n";
 
     [Theory]

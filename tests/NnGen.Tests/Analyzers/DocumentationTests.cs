@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using NnGen.CodeFixes;
 using NnGen.Generators;
 using NnGen.Tests.Generator;
@@ -66,11 +67,20 @@ public class DocumentationTests
         Assert.NotNull(wrong);
         Assert.NotNull(right);
 
-        AnalysisRun wrongRun = AnalyzerRunner.Run(wrong);
+        AnalysisRun wrongRun = AnalyzerRunner.Run(ParseOptions(wrong), wrong);
         Assert.True(wrongRun.Nng.Any(d => d.Id == id), $"The wrong example of {id} reports:\n{GeneratorHarness.Format(wrongRun.Nng)}");
-        AnalysisRun rightRun = AnalyzerRunner.Run(right);
+        AnalysisRun rightRun = AnalyzerRunner.Run(ParseOptions(right), right);
         Assert.True(!rightRun.Nng.Any(), $"The fixed example of {id} reports:\n{GeneratorHarness.Format(rightRun.Nng)}");
         rightRun.Generator.AssertCompilesCleanly();
+    }
+
+    /// <summary>The language version an example states on its first line (<c>// LangVersion: 7.3</c>); the latest otherwise.</summary>
+    private static CSharpParseOptions ParseOptions(string example)
+    {
+        Match m = Regex.Match(example, @"\A// LangVersion: (\S+)\n");
+        if (!m.Success) return GeneratorHarness.ParseOptions;
+        Assert.True(LanguageVersionFacts.TryParse(m.Groups[1].Value, out LanguageVersion version), $"Unknown language version '{m.Groups[1].Value}'");
+        return GeneratorHarness.ParseOptions.WithLanguageVersion(version);
     }
 
     private static string? Example(string page, string section)

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using CsCheck;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using NnGen.Tests.Generator;
 
@@ -12,14 +13,42 @@ namespace NnGen.Tests.Analyzers;
 
 /// <summary>
 /// Random declarations (random attribute arguments, missing pieces, wrong types, non-partial, static and generic classes,
-/// member collisions, layers split over declarations) through the generator and both analyzers. Nothing throws; every
-/// declaration the rules below call invalid gets an NNG error and no generated code; one with a compiler error of its own
-/// (a wrong argument type) gets an error and no generated code; every valid one generates code that compiles.
+/// member collisions, layers split over declarations, user members named like the types the generated code uses, base
+/// classes plain, colliding or networks themselves, primary constructors) through the generator and both analyzers, under
+/// every language version from C# 7.3 to the latest. Nothing throws; every declaration the rules below call invalid gets
+/// an NNG error and no generated code; one with a compiler error of its own (a wrong argument type) gets an error and no
+/// generated code; every valid one generates code that parses, and a sample of them, with the declarations, compiles with
+/// no error and no warning under the batch's language version.
 /// The rules are an independent statement of what NnGen accepts, written from the catalogue, not from the parser.
 /// </summary>
 public class RobustnessTests
 {
-    private const int Batches = 10, PerBatch = 200; // 2,000 declarations, 200 per compilation
+    private const int PerBatch = 150;
+
+    /// <summary>Every language version gets <see cref="Rounds"/> batches: 14 batches, 2,100 declarations.</summary>
+    private static readonly LanguageVersion[] Versions =
+    [
+        LanguageVersion.CSharp7_3, LanguageVersion.CSharp8, LanguageVersion.CSharp9, LanguageVersion.CSharp10,
+        LanguageVersion.CSharp11, LanguageVersion.CSharp12, LanguageVersion.Latest,
+    ];
+
+    private const int Rounds = 2, Batches = Rounds * 7;
+
+    /// <summary>Members named like the types the generated code calls (it must not depend on names a user can shadow).</summary>
+    private static readonly string[] ShadowingMembers =
+    [
+        "public int Unsafe => 1;", "public static class MemoryMarshal { }", "public int Vector256 { get; set; }",
+        "public static void Vector512() { }", "public const bool Simd = false;", "public static class Unsafe { }", "public string Simd => \"\";",
+    ];
+
+    /// <summary>The network's base class: none, a plain class, one with a member a generated member would hide, another network.</summary>
+    private enum BaseKind { None, Plain, Colliding, Network }
+
+    private static readonly string[] CollidingBaseMembers =
+    [
+        "public const int InputSize = 1;", "protected float[] _x = new float[0];",
+        "public void Predict(System.ReadOnlySpan<float> x, System.Span<float> y) { }", "public virtual int Forward => 0;",
+    ];
 
     private enum InputsMode { None, Correct, Value }
 
@@ -27,9 +56,24 @@ public class RobustnessTests
 
     private sealed record Declaration(
         int? Input, bool InputWrongType, int? Loss, int? Optimizer, string? LearningRate, double? Momentum, int? Classes,
-        Layer[] Layers, bool Partial, bool Static, bool Generic, bool Collision, bool Split)
+        Layer[] Layers, bool Partial, bool Static, bool Generic, bool Collision, bool Split,
+        string? Shadowing, BaseKind Base, int BaseMember, bool PrimaryConstructor)
     {
+        /// <summary>The declaration in a block namespace and with block bodies, which every language version parses.</summary>
         public string Source(string name)
+        {
+            string baseName = name + "Base";
+            string baseClass = Base switch
+            {
+                BaseKind.Plain => $"public class {baseName}\n{{\n    public int Steps {{ get; set; }}\n}}\n\n",
+                BaseKind.Colliding => $"public class {baseName}\n{{\n    {CollidingBaseMembers[BaseMember % CollidingBaseMembers.Length]}\n}}\n\n",
+                BaseKind.Network => $"[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class {baseName}\n{{\n}}\n\n",
+                _ => "",
+            };
+            return "using NnGen;\nusing static NnGen.Activation;\n\nnamespace Samples\n{\n" + baseClass + Network(name, Base == BaseKind.None ? null : baseName) + "}\n";
+        }
+
+        private string Network(string name, string? baseName)
         {
             var args = new List<string>();
             if (InputWrongType) args.Add("Input = \"4\"");
@@ -46,12 +90,15 @@ public class RobustnessTests
             int previous = Input ?? 0;
             for (int i = 0; i < Layers.Length; i++)
             {
-                if (i == onFirst) sb.Append($"{modifiers} {type};\n\n");
+                if (i == onFirst) sb.Append($"{modifiers} {type}\n{{\n}}\n\n");
                 sb.Append(Render(Layers[i], previous));
                 previous = Layers[i].Units;
             }
-            sb.Append($"{modifiers} {type}");
-            sb.Append(Collision ? "\n{\n    public const int InputSize = 1;\n}\n" : ";\n");
+            sb.Append($"{modifiers} {type}{(PrimaryConstructor ? "(string label)" : "")}{(baseName is null ? "" : " : " + baseName)}\n{{\n");
+            if (Collision) sb.Append("    public const int InputSize = 1;\n");
+            if (Shadowing is not null) sb.Append($"    {Shadowing}\n");
+            if (PrimaryConstructor) sb.Append("    public string Label => label;\n");
+            sb.Append("}\n");
             return sb.ToString();
         }
 
@@ -67,13 +114,15 @@ public class RobustnessTests
         /// <summary>A compiler error in the declaration itself: NnGen must generate nothing and need not add its own.</summary>
         public bool CompilerError => InputWrongType || Layers.Any(l => l.UnitsWrongType) || (Split && !Partial);
 
-        /// <summary>NnGen's rules, from the catalogue: does the declaration deserve an NNG error?</summary>
-        public bool NnGenError()
+        /// <summary>NnGen's rules, from the catalogue: does the declaration deserve an NNG error under <paramref name="version"/>?</summary>
+        public bool NnGenError(LanguageVersion version)
         {
             if (!Partial || Static || Generic || Collision) return true;                                    // NNG0001, 0012, 0007, 0009
+            if (version.MapSpecifiedToEffectiveVersion() < LanguageVersion.CSharp8) return true;            // NNG0018
+            if (PrimaryConstructor || Base is BaseKind.Colliding or BaseKind.Network) return true;         // NNG0016, 0009, 0015
             if (!InputWrongType && (Input is null || Input <= 0)) return true;                                // NNG0002, 0005
             if (Loss is not (null or (>= 0 and <= 3)) || Optimizer is not (null or (>= 0 and <= 3))) return true;      // NNG0006
-            if (LearningRate is "double.NaN" or "double.PositiveInfinity" or "1e300") return true;             // NNG0011: not a finite float
+            if (LearningRate is "double.NaN" or "double.PositiveInfinity" or "1e300" or "-1" or "0") return true; // NNG0011: not a finite float, or cannot train
             bool sgd = Optimizer == 0;
             if ((sgd || Optimizer == 3) && Momentum is { } m && !(m >= 0 && m < 1)) return true;             // NNG0011: Sgd and RMSprop reject it
             if (Classes <= 0) return true;                                                                     // NNG0005
@@ -132,46 +181,56 @@ public class RobustnessTests
         Gen.Frequency((60, Gen.Const(false)), (1, Gen.Const(true))),
         Gen.Frequency((60, Gen.Const(false)), (1, Gen.Const(true))),
         Gen.Frequency((40, Gen.Const(false)), (1, Gen.Const(true))),
-        (head, layers, partial, isStatic, generic, collision, split) => new Declaration(
+        Gen.Select(
+            Gen.Frequency((3, Gen.Const((string?)null)), (1, Gen.OneOf(ShadowingMembers.Select(m => Gen.Const((string?)m)).ToArray()))),
+            Gen.Frequency((8, Gen.Const(BaseKind.None)), (3, Gen.Const(BaseKind.Plain)), (1, Gen.Const(BaseKind.Colliding)), (1, Gen.Const(BaseKind.Network))),
+            Gen.Int[0, 100],
+            Gen.Frequency((20, Gen.Const(false)), (1, Gen.Const(true)))),
+        (head, layers, partial, isStatic, generic, collision, split, tail) => new Declaration(
             head.Item1, head.Item2, head.Item3, head.Item4, head.Item5, head.Item6,
             head.Item7 == int.MaxValue ? (layers.Length > 0 ? layers[^1].Units : 3) : head.Item7,
-            layers, partial, isStatic, generic, collision, split && layers.Length >= 2));
+            layers, partial, isStatic, generic, collision, split && layers.Length >= 2, tail.Item1, tail.Item2, tail.Item3, tail.Item4));
 
     [Fact]
     public void RandomDeclarationsAreDiagnosedOrCompile()
     {
-        int valid = 0, nngInvalid = 0, compilerInvalid = 0, batches = 0;
-        var compiled = new List<(string Path, string Text)>();
-        DeclarationGen.Array[PerBatch].Sample(batch =>
+        int valid = 0, nngInvalid = 0, compilerInvalid = 0, compiled = 0;
+        var validByVersion = new Dictionary<LanguageVersion, int>();
+        foreach (LanguageVersion version in Versions)
         {
-            var (v, n, c, sample) = CheckBatch(batch, PerBatch * batches++); // unique class names across batches
-            valid += v; nngInvalid += n; compilerInvalid += c;
-            compiled.AddRange(sample);
-        }, iter: Batches, threads: 1, print: batch => $"{batch.Length} declarations");
-        // Every kind is well represented.
-        Assert.True(valid >= Batches * PerBatch / 5 && nngInvalid >= Batches * PerBatch / 5 && compilerInvalid >= 10,
+            DeclarationGen.Array[PerBatch].Sample(batch =>
+            {
+                var (v, n, c, k) = CheckBatch(batch, version);
+                valid += v; nngInvalid += n; compilerInvalid += c; compiled += k;
+                validByVersion[version] = validByVersion.GetValueOrDefault(version) + v;
+            }, iter: Rounds, threads: 1, print: batch => $"{batch.Length} declarations under C# {version.ToDisplayString()}");
+        }
+        // Every kind is well represented, and every language version from C# 8 has valid declarations, compiled.
+        Assert.True(valid >= Batches * PerBatch / 6 && nngInvalid >= Batches * PerBatch / 5 && compilerInvalid >= 10,
             $"valid {valid}, invalid by NnGen's rules {nngInvalid}, with compiler errors {compilerInvalid}");
-
-        // Binding generated method bodies costs about 0.2 s a network, so the bodies of a sample of the valid networks,
-        // the first few of every batch, are compiled in full: declarations and generated code together, with no error.
-        var compilation = GeneratorHarness.CreateCompilation(compiled.ToArray());
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.True(errors.Count == 0, $"The generated code of valid declarations does not compile:\n{GeneratorHarness.Format(errors.Take(10))}");
+        Assert.All(Versions.Skip(1), v => Assert.True(validByVersion[v] >= CompiledPerBatch, $"C# {v}: {validByVersion[v]} valid declarations"));
+        Assert.True(compiled >= (Batches - 2) * CompiledPerBatch, $"{compiled} valid declarations compiled in full");
     }
 
-    private const int CompiledPerBatch = 4;
+    /// <summary>
+    /// Valid declarations per batch whose generated method bodies are compiled in full, with their declaration, under the
+    /// batch's language version (binding them costs about 0.2 s a network; every valid one is parsed). Those with a
+    /// shadowing member or a base class come first.
+    /// </summary>
+    private const int CompiledPerBatch = 5;
 
     /// <summary>
     /// One compilation of the batch, one file per declaration (diagnostics are attributed by file). The analyzers run on
     /// the declarations alone: what they report about a declaration does not depend on the generated code (which is
     /// what the catalogue tests check, with it), and binding every generated body would cost minutes.
     /// </summary>
-    private static (int Valid, int NnGenInvalid, int CompilerInvalid, List<(string Path, string Text)> Compiled) CheckBatch(Declaration[] batch, int seed)
+    private static (int Valid, int NnGenInvalid, int CompilerInvalid, int Compiled) CheckBatch(Declaration[] batch, LanguageVersion version)
     {
-        string Name(int i) => $"Net{seed + i}";
-        var files = batch.Select((d, i) => ($"{Name(i)}.cs", NnGenTest.Usings + d.Source(Name(i)))).ToArray();
-        var input = GeneratorHarness.CreateCompilation(files);
-        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out var generatorDiagnostics);
+        static string Name(int i) => $"Net{i}";
+        CSharpParseOptions options = GeneratorHarness.ParseOptions.WithLanguageVersion(version);
+        var files = batch.Select((d, i) => ($"{Name(i)}.cs", d.Source(Name(i)))).ToArray();
+        var input = GeneratorHarness.CreateCompilation(options, files);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(options).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out var generatorDiagnostics);
         Assert.All(driver.GetRunResult().Results, r => Assert.True(r.Exception is null, $"The generator threw: {r.Exception}"));
         Assert.Empty(generatorDiagnostics); // neither an internal failure (NNG0999) nor a generator exception (CS8784/CS8785)
         var analyzerDiagnostics = input.WithAnalyzers(NnGenTest.Analyzers).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
@@ -183,7 +242,7 @@ public class RobustnessTests
         var generated = output.SyntaxTrees.Skip(input.SyntaxTrees.Length).ToDictionary(t => System.IO.Path.GetFileName(t.FilePath));
 
         var failures = new List<string>();
-        var compiled = new List<(string Path, string Text)>();
+        var candidates = new List<(Declaration Declaration, string Path, string Text, SyntaxTree[] Generated)>();
         int valid = 0, nngInvalid = 0, compilerInvalid = 0;
         for (int i = 0; i < batch.Length; i++)
         {
@@ -191,7 +250,7 @@ public class RobustnessTests
             var (file, source) = files[i];
             var fileErrors = errors[file].ToList();
             bool hasSource = generated.TryGetValue($"Samples.{Name(i)}.g.cs", out SyntaxTree? tree);
-            if (d.NnGenError())
+            if (d.NnGenError(version))
             {
                 nngInvalid++;
                 if (!fileErrors.Any(e => e.Id.StartsWith("NNG", StringComparison.Ordinal)) || hasSource)
@@ -209,11 +268,19 @@ public class RobustnessTests
                 var syntaxErrors = tree?.GetDiagnostics().Where(x => x.Severity == DiagnosticSeverity.Error).ToList() ?? [];
                 if (fileErrors.Count > 0 || tree is null || syntaxErrors.Count > 0)
                     failures.Add($"Valid, but got {(tree is null ? "no generated code" : "errors")}:\n{source}{GeneratorHarness.Format(fileErrors.Concat(syntaxErrors))}");
-                else if (compiled.Count < 2 * CompiledPerBatch)
-                    compiled.AddRange([(file, source), (tree.FilePath, tree.GetText().ToString())]);
+                else
+                    candidates.Add((d, file, source, [tree]));
             }
         }
-        Assert.True(failures.Count == 0, $"{failures.Count} of {batch.Length} declarations went wrong:\n\n" + string.Join("\n\n", failures.Take(5)));
-        return (valid, nngInvalid, compilerInvalid, compiled);
+        Assert.True(failures.Count == 0, $"{failures.Count} of {batch.Length} declarations went wrong (C# {version}):\n\n" + string.Join("\n\n", failures.Take(5)));
+
+        // The sample, compiled in full: no error and no warning, in the declarations or in the generated code.
+        var sample = candidates.OrderBy(c => c.Declaration.Shadowing is null && c.Declaration.Base == BaseKind.None ? 1 : 0).Take(CompiledPerBatch).ToList();
+        var compilation = GeneratorHarness.CreateCompilation(options,
+            sample.SelectMany(c => c.Generated.Select(t => (t.FilePath, t.GetText().ToString())).Prepend((c.Path, c.Text))).ToArray());
+        var bad = compilation.GetDiagnostics().Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning).ToList();
+        Assert.True(bad.Count == 0, $"The code of valid declarations does not compile cleanly under C# {version}:\n{GeneratorHarness.Format(bad.Take(10))}\n\n" +
+            string.Join("\n\n", sample.Where(c => bad.Any(b => b.Location.GetLineSpan().Path == c.Path || c.Generated.Any(t => t.FilePath == b.Location.GetLineSpan().Path))).Take(2).Select(c => c.Text)));
+        return (valid, nngInvalid, compilerInvalid, sample.Count);
     }
 }

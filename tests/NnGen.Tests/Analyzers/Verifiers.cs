@@ -40,8 +40,11 @@ internal static class NnGenTest
     /// <summary>Every NNG diagnostic of <paramref name="source"/> must be marked <c>{|NNGxxxx:span|}</c>; compiler errors too.</summary>
     public sealed class Analyzer : CSharpAnalyzerTest<NetworkDeclarationAnalyzer, DefaultVerifier>
     {
-        public Analyzer(string source)
+        private readonly LanguageVersion _languageVersion;
+
+        public Analyzer(string source, LanguageVersion languageVersion = LanguageVersion.Latest)
         {
+            _languageVersion = languageVersion;
             TestCode = source;
             ReferenceAssemblies = NoPackage;
             Configure(TestState);
@@ -50,7 +53,7 @@ internal static class NnGenTest
 
         protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => Analyzers;
         protected override IEnumerable<Type> GetSourceGenerators() => [typeof(NetworkGenerator)];
-        protected override ParseOptions CreateParseOptions() => new CSharpParseOptions(LanguageVersion.Latest);
+        protected override ParseOptions CreateParseOptions() => new CSharpParseOptions(_languageVersion);
     }
 
     /// <summary>Applies <typeparamref name="TFix"/> to the marked diagnostics of the source and compares with <c>FixedCode</c>.</summary>

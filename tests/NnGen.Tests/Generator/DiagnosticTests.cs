@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using NnGen.Generators;
 using NnGen.Generators.Model;
 using NnGen.Tests.Analyzers;
@@ -122,12 +123,16 @@ public class DiagnosticTests
     public void ExplicitNameCollidingWithADefaultName() =>
         Expect("[Sequential(Input = 4)]\n[Dense(8, Relu, Name = \"dense_1\")]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0010", "'dense_1'");
 
-    [Fact]
-    public void NegativeLearningRateIsAWarning()
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("0")]
+    [InlineData("-1e-9")]
+    public void ALearningRateOfZeroOrLessIsAnError(string rate)
     {
-        const string source = "[Sequential(Input = 4, LearningRate = -1)]\n[Dense(2, Softmax)]\npublic partial class Net;";
-        Diagnostic d = Expect(source, "NNG0204", "LearningRate of network 'Net' is -1, but it should be greater than 0");
-        Assert.Equal("-1", SpanText(d));
+        string source = $"[Sequential(Input = 4, Optimizer = Optimizer.Sgd, LearningRate = {rate})]\n[Dense(2, Softmax)]\npublic partial class Net;";
+        Diagnostic d = Expect(source, "NNG0011", $"LearningRate of network 'Net' is {double.Parse(rate, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)}, but it must be greater than 0");
+        Assert.Equal(rate, SpanText(d));
+        Assert.DoesNotContain(Analyze(source).Nng, x => x.Id == "NNG0204");
     }
 
     [Fact]
@@ -237,7 +242,6 @@ public class DiagnosticTests
             "Constant 'InputSize' of network class 'Net' collides with the generated constant 'InputSize': rename or remove it");
         Assert.Equal("InputSize", SpanText(d));
         Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net\n{\n    private void Dense1Forward(ref float a, ref float b, ref float c, ref float d, int n, int from, int to) { }\n}", "NNG0009", "Dense1Forward");
-        Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net(int seed);", "NNG0009", "Constructor 'Net(int)' of network class 'Net' collides with the generated constructor 'Net(int)'");
         Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net\n{\n    public bool Predict(System.ReadOnlySpan<float> x, System.Span<float> y) => true;\n}", "NNG0009", "Method 'Predict(System.ReadOnlySpan<float>, System.Span<float>)'");
         Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net : INetwork\n{\n    string INetwork.Name => \"x\";\n}", "NNG0009", "'INetwork.Name'");
         Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Forward;", "NNG0009", "Name 'Forward' of network class 'Forward' collides with the generated method 'Forward(System.ReadOnlySpan<float>, int, bool)'");
@@ -255,7 +259,187 @@ public class DiagnosticTests
     public void SeveralProblemsAreAllReported()
     {
         AnalysisRun run = Analyze("[Sequential(Input = -3, LearningRate = -1)]\n[Dense(0, Relu)]\n[Dense(2, (Activation)7)]\npublic class Net;");
-        Assert.Equal(["NNG0001", "NNG0005", "NNG0005", "NNG0006", "NNG0204"], run.Nng.Select(d => d.Id).Order());
+        Assert.Equal(["NNG0001", "NNG0005", "NNG0005", "NNG0006", "NNG0011"], run.Nng.Select(d => d.Id).Order());
+        Assert.Empty(run.Generator.GeneratedSources);
+    }
+
+    // ---- Layers are named by their kind --------------------------------------------------------------------
+
+    [Fact]
+    public void AHiddenSoftmaxActivationLayerIsNamedAsAnActivationLayer()
+    {
+        Diagnostic d = Expect("[Sequential(Input = 4)]\n[Dense(8)]\n[Activation(Softmax)]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0201",
+            "Activation layer 2 ('activation') is a hidden layer with softmax, which squeezes its 8 units");
+        Assert.Equal("Softmax", SpanText(d));
+    }
+
+    [Fact]
+    public void AnOutputActivationLayerIsNamedByItsKindAndHasNoUnitsToFix()
+    {
+        Diagnostic d = Expect("[Sequential(Input = 4)]\n[Dense(3)]\n[Activation(Relu)]\npublic partial class Net;", "NNG0202",
+            "Activation layer 2 ('activation') is the output layer with relu activation");
+        Assert.Equal("Relu", SpanText(d));
+        Assert.Equal("Softmax", d.Properties[DiagnosticDescriptors.Properties.Activation]);
+        // One unit: the width comes from the Dense layer before, so the diagnostic is at the whole attribute, with no units to set.
+        d = Expect("[Sequential(Input = 4)]\n[Dense(1)]\n[Activation(Softmax)]\npublic partial class Net;", "NNG0102", "Activation layer 2 ('activation') is the output layer with 1 unit");
+        Assert.Equal("Activation(Softmax)", SpanText(d));
+        Assert.False(d.Properties.ContainsKey(DiagnosticDescriptors.Properties.Units));
+        // A Dropout output layer has no activation argument: no fix that would add one to Dropout.
+        d = Expect("[Sequential(Input = 4)]\n[Dense(3)]\n[Dropout(0.5)]\npublic partial class Net;", "NNG0202", "Dropout layer 2 ('dropout') is the output layer");
+        Assert.False(d.Properties.ContainsKey(DiagnosticDescriptors.Properties.Activation));
+    }
+
+    [Fact]
+    public void LayerMessagesOfOtherKinds()
+    {
+        Expect("[Sequential(Input = 4)]\n[Dense(8, Relu, Name = \"a\")]\n[Dropout(0.1, Name = \"a\")]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0010",
+            "Dropout layer 2 is named 'a', like layer 1");
+        Expect("[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[BatchNormalization(Momentum = 1.5)]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0011",
+            "Momentum of BatchNormalization layer 2 ('batch_normalization') is 1.5, but it must be in [0, 1)");
+        Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax, L2 = double.NaN)]\npublic partial class Net;", "NNG0011", "L2 of Dense layer 1 ('dense') is NaN");
+        Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax, L1 = -1)]\npublic partial class Net;", "NNG0207", "L1 of Dense layer 1 ('dense') is -1");
+        Expect("[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dropout(1.5)]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0014", "Dropout layer 2 ('dropout') has rate 1.5");
+        Expect("[Sequential(Input = 4)]\n[BatchNormalization]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0206", "BatchNormalization layer 1 ('batch_normalization') directly follows the input");
+    }
+
+    // ---- Names ------------------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("\"\"", "\"\"")]
+    [InlineData("\"   \"", "\"   \"")]
+    [InlineData("\" out\"", "\" out\"")]
+    [InlineData("\"out\\n\"", "\"out\\u000A\"")]
+    [InlineData("\"a\\tb\"", "\"a\\u0009b\"")]
+    [InlineData("null", "null")]
+    public void AnEmptyOrUnprintableLayerNameIsAnError(string name, string shown)
+    {
+        string source = $"[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense(2, Softmax, Name = {name})]\npublic partial class Net;";
+        Diagnostic d = Expect(source, "NNG0019", $"Name of Dense layer 2 is {shown}, but a name must be non-empty text", "use the default 'dense_1'");
+        Assert.Equal(name, SpanText(d));
+    }
+
+    [Fact]
+    public void ANameWithAnUnpairedSurrogateIsAnError() =>
+        Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax, Name = \"\\uD800x\")]\npublic partial class Net;", "NNG0019", "Name of Dense layer 1 is \"" + '\uD800' + "x\"");
+
+    [Fact]
+    public void AnEmptyNetworkNameIsAnError()
+    {
+        Diagnostic d = Expect("[Sequential(Input = 4, Name = \"\")]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0019", "Name of network 'Net' is \"\"", "the default 'sequential'");
+        Assert.Equal("\"\"", SpanText(d));
+    }
+
+    [Fact]
+    public void NamesWithInnerSpacesAndOtherScriptsAreAccepted()
+    {
+        AnalysisRun run = Analyze("[Sequential(Input = 4, Name = \"my model\")]\n[Dense(8, Relu, Name = \"couche cachée 😀\")]\n[Dense(2, Softmax, Name = \"出力\")]\npublic partial class Net;");
+        Assert.Empty(run.Nng);
+        run.Generator.AssertCompilesCleanly();
+    }
+
+    // ---- Too large: at the layer that makes it so ---------------------------------------------------------
+
+    [Fact]
+    public void TooLargeIsReportedAtTheLayerThatTakesTheCountPastTheLimit()
+    {
+        Diagnostic d = Expect("[Sequential(Input = 40000)]\n[Dense(40000, Relu)]\n[Dense(20000, Relu)]\n[Dense(2, Softmax)]\npublic partial class Huge;", "NNG0013",
+            "Dense layer 2 ('dense_1') takes network 'Huge' past the 2,147,483,591 parameters that fit in one .NET array: it has 40,000 inputs x 20,000 units + 20,000 biases = 800,020,000, which makes 2,400,060,000 so far");
+        Assert.Equal("Dense(20000, Relu)", SpanText(d));
+        d = Expect("[Sequential(Input = 100000)]\n[Dense(100000, Relu)]\npublic partial class Huge;", "NNG0013", "Dense layer 1 ('dense')", "= 10,000,100,000");
+        Assert.Equal("Dense(100000, Relu)", SpanText(d));
+    }
+
+    // ---- Base classes ------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void AnInheritedMemberTheGeneratedCodeWouldHideIsReportedAtTheBaseClass()
+    {
+        Diagnostic d = Expect("public class Base\n{\n    public const int InputSize = 3;\n}\n\n[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net : Base;", "NNG0009",
+            "Constant 'InputSize' of base class 'Base' of network class 'Net' collides with the generated constant 'InputSize': rename it in 'Base' or make it private");
+        Assert.Equal("Base", SpanText(d));
+        // Further up the chain, a protected virtual method with a generated method's parameters.
+        d = Expect("public class Root\n{\n    protected virtual void Forward(System.ReadOnlySpan<float> x, int rows, bool training) { }\n}\n\npublic class Middle : Root;\n\n" +
+            "[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net : Samples.Middle;", "NNG0009",
+            "Method 'Forward(System.ReadOnlySpan<float>, int, bool)' of base class 'Root' of network class 'Net'");
+        Assert.Equal("Samples.Middle", SpanText(d));
+    }
+
+    [Fact]
+    public void PrivateInheritedMembersAndOverloadsDoNotCollide()
+    {
+        AnalysisRun run = Analyze("public class Base\n{\n    private int _x = 1;\n    public int X => _x;\n    public void Predict(float[] x) { }\n}\n\n" +
+            "[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net : Base;");
+        Assert.Empty(run.Nng);
+        run.Generator.AssertCompilesCleanly();
+    }
+
+    [Fact]
+    public void ANetworkDerivingFromANetwork()
+    {
+        const string small = "[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Small;\n\n";
+        AnalysisRun derived = Analyze(small + "[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense(2, Softmax)]\npublic partial class Large : Small;");
+        Diagnostic d = Assert.Single(derived.Nng);
+        Assert.Equal("NNG0015", d.Id);
+        Assert.StartsWith("Network class 'Large' derives from 'Small', which is a network too", d.GetMessage(CultureInfo.InvariantCulture));
+        Assert.EndsWith("derive both from a common base class without [Sequential], or give 'Large' a field of type 'Small'", d.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal("Small", SpanText(d));
+        Assert.Equal(["Samples.Small.g.cs"], derived.Generator.GeneratedSources.Select(s => s.HintName)); // the base network alone
+        // Through a class in between; the inherited members are not listed one by one.
+        AnalysisRun run = Analyze(small + "public class Middle : Small;\n\n[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Large : Middle;");
+        Assert.Equal(["NNG0015"], run.Nng.Select(x => x.Id));
+        Assert.Contains("derives from 'Small'", run.Nng.Single().GetMessage(CultureInfo.InvariantCulture));
+        // A class derived from a network without [Sequential] of its own is just a class.
+        Assert.Empty(Analyze(small + "public class Special : Small;").Nng);
+    }
+
+    [Fact]
+    public void ABaseClassWithoutAConstructorTheGeneratedOnesCanCall()
+    {
+        Diagnostic d = Expect("public class Base\n{\n    public Base(int x) { }\n}\n\n[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net : Base;", "NNG0020",
+            "Network class 'Net' derives from 'Base', which has no accessible constructor without arguments, but the generated constructors Net() and Net(int seed) call base()");
+        Assert.Equal("Base", SpanText(d));
+        Expect("public class Base\n{\n    private Base() { }\n    public Base(int x) { }\n}\n\n[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net : Base;", "NNG0020", "'Base'");
+        AnalysisRun run = Analyze("public abstract class Base\n{\n    protected Base(int x = 1, params string[] rest) { }\n}\n\n[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net : Base;");
+        Assert.Empty(run.Nng);
+        run.Generator.AssertCompilesCleanly();
+    }
+
+    // ---- Primary constructors, layers without [Sequential], language versions ------------------------------------
+
+    [Theory]
+    [InlineData("public partial class Net(string label)\n{\n    public string Label => label;\n}", "(string label)", "'Net(string)'")]
+    [InlineData("public partial class Net();", "()", "'Net()'")]
+    [InlineData("public partial class Net(int seed);", "(int seed)", "'Net(int)'")]
+    [InlineData("public partial record Net(int Width, string Label);", "(int Width, string Label)", "'Net(int, string)'")]
+    public void APrimaryConstructorIsReportedAtItsParameterList(string declaration, string span, string shown)
+    {
+        Diagnostic d = Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\n" + declaration, "NNG0016",
+            $"Network class 'Net' has the primary constructor {shown}, but NnGen generates the constructors Net() and Net(int seed), which would have to call it");
+        Assert.Equal(span, SpanText(d));
+        Assert.DoesNotContain(Analyze("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\n" + declaration).Nng, x => x.Id == "NNG0009");
+    }
+
+    [Fact]
+    public void LayerAttributesWithoutSequentialAreReportedAtTheFirst()
+    {
+        Diagnostic d = Expect("[Dropout(0.1)]\n[Dense(8, Relu)]\npublic partial class Net;\n\n[BatchNormalization]\npublic partial class Net;", "NNG0017",
+            "Class 'Net' has layer attributes but no [Sequential], so NnGen generates nothing for it: add [Sequential(Input = <features per sample>)]");
+        Assert.Equal("Dropout(0.1)", SpanText(d));
+        Assert.Empty(Analyze("public partial class Net;\n\n[System.Obsolete]\npublic class Other;").Nng);
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3, "7.3")]
+    [InlineData(LanguageVersion.CSharp7, "7")]
+    public void ALanguageVersionBelow8IsAnError(LanguageVersion version, string shown)
+    {
+        var options = GeneratorHarness.ParseOptions.WithLanguageVersion(version);
+        AnalysisRun run = AnalyzerRunner.Run(options, "using NnGen;\n\n[Sequential(Input = 4)]\n[Dense(2, Activation.Softmax)]\npublic partial class Net { }\n");
+        Diagnostic d = Assert.Single(run.Nng);
+        Assert.Equal("NNG0018", d.Id);
+        Assert.Equal($"Network 'Net' needs C# 8 or later for its generated code, but the project compiles C# {shown}: set <LangVersion>8</LangVersion> or later in the project file",
+            d.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal("Sequential(Input = 4)", SpanText(d));
         Assert.Empty(run.Generator.GeneratedSources);
     }
 

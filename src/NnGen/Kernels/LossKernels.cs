@@ -5,8 +5,10 @@ using System.Numerics.Tensors;
 namespace NnGen.Kernels;
 
 /// <summary>
-/// Losses and accuracy with Keras semantics, over a (rows, n) block of outputs <c>p</c> and targets <c>t</c>
+/// Losses and their metric with Keras semantics, over a (rows, n) block of outputs <c>p</c> and targets <c>t</c>
 /// (targets are (rows, 1) class indices for sparse categorical cross-entropy). Losses are means over the batch.
+/// Categorical cross-entropy divides each output row by its sum before clipping, as Keras does for outputs that are not
+/// a softmax's (keras/src/backend/tensorflow/nn.py, <c>categorical_crossentropy</c> with <c>from_logits=False</c>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class LossKernels
@@ -14,7 +16,11 @@ public static class LossKernels
     /// <summary>Keras's <c>backend.epsilon()</c>: probabilities are clipped to [eps, 1 - eps] inside logarithms.</summary>
     public const float Epsilon = 1e-7f;
 
-    /// <summary>Mean loss over the rows, and the summed accuracy (see <see cref="INetwork.ComputeGradients"/>).</summary>
+    /// <summary>
+    /// Mean loss over the rows, and the metric summed over the rows (see <see cref="INetwork.ComputeGradients"/>): each row's
+    /// accuracy (1 or 0; the fraction of outputs on the right side of 0.5 for binary cross-entropy), or for mean squared error
+    /// each row's mean absolute error.
+    /// </summary>
     public static float Forward(Loss loss, ReadOnlySpan<float> p, ReadOnlySpan<float> t, int n, out float correct)
     {
         int rows = p.Length / n;
@@ -28,8 +34,8 @@ public static class LossKernels
                 case Loss.CategoricalCrossEntropy:
                 {
                     ReadOnlySpan<float> tr = t.Slice(r * n, n);
-                    for (int j = 0; j < n; j++)
-                        if (tr[j] != 0) total -= tr[j] * Math.Log(Clip(pr[j]));
+                    float sum = TensorPrimitives.Sum(pr);
+                    for (int j = 0; j < n; j++) total -= tr[j] * Math.Log(Clip(pr[j] / sum));
                     correct += TensorPrimitives.IndexOfMax(pr) == TensorPrimitives.IndexOfMax(tr) ? 1 : 0;
                     break;
                 }
@@ -56,10 +62,15 @@ public static class LossKernels
                 case Loss.MeanSquaredError:
                 {
                     ReadOnlySpan<float> tr = t.Slice(r * n, n);
-                    double sum = 0;
-                    for (int j = 0; j < n; j++) { double e = pr[j] - tr[j]; sum += e * e; }
-                    total += sum / n;
-                    correct += n == 1 ? BinaryAccuracy(pr, tr) : (TensorPrimitives.IndexOfMax(pr) == TensorPrimitives.IndexOfMax(tr) ? 1 : 0);
+                    double squares = 0, absolute = 0;
+                    for (int j = 0; j < n; j++)
+                    {
+                        double e = pr[j] - tr[j];
+                        squares += e * e;
+                        absolute += Math.Abs(e);
+                    }
+                    total += squares / n;
+                    correct += (float)(absolute / n);
                     break;
                 }
                 default:
@@ -101,22 +112,43 @@ public static class LossKernels
         }
     }
 
-    /// <summary>Gradient of the mean loss with respect to the outputs <c>p</c> (before the output activation's backward pass).</summary>
+    /// <summary>
+    /// Gradient of the mean loss with respect to the outputs <c>p</c> (before the output activation's backward pass). The clip's
+    /// gradient is zero outside [eps, 1 - eps], as TensorFlow's <c>clip_by_value</c>'s. For categorical cross-entropy, with
+    /// <c>s = Σp</c>, <c>q = p / s</c> and <c>g_j = -t_j / q_j</c> where q_j is inside the clip range (else 0), the chain rule
+    /// through the normalisation gives <c>dL/dp_i = (g_i - Σ_j g_j·q_j) / s</c>, and <c>-Σ_j g_j·q_j</c> is the sum of the
+    /// targets inside the range.
+    /// </summary>
     public static void OutputGradient(Loss loss, Span<float> dp, ReadOnlySpan<float> p, ReadOnlySpan<float> t, int n)
     {
         int rows = p.Length / n;
         float inv = 1f / rows;
         for (int r = 0; r < rows; r++)
         {
+            if (loss == Loss.CategoricalCrossEntropy)
+            {
+                ReadOnlySpan<float> pr = p.Slice(r * n, n), tr = t.Slice(r * n, n);
+                Span<float> dr = dp.Slice(r * n, n);
+                float sum = TensorPrimitives.Sum(pr), inside = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    float q = pr[j] / sum;
+                    bool clipped = !(q >= Epsilon && q <= 1 - Epsilon);
+                    dr[j] = clipped ? 0 : -tr[j] / q;
+                    inside += clipped ? 0 : tr[j];
+                }
+                for (int j = 0; j < n; j++) dr[j] = (dr[j] + inside) / sum * inv;
+                continue;
+            }
             for (int j = 0; j < n; j++)
             {
                 int i = r * n + j;
                 float pi = p[i];
+                bool clipped = !(pi >= Epsilon && pi <= 1 - Epsilon);
                 dp[i] = loss switch
                 {
-                    Loss.CategoricalCrossEntropy => pi > Epsilon && pi < 1 - Epsilon ? -t[i] / pi * inv : 0,
-                    Loss.SparseCategoricalCrossEntropy => j == Label(t[r], n, r) && pi > Epsilon && pi < 1 - Epsilon ? -1 / pi * inv : 0,
-                    Loss.BinaryCrossEntropy => pi > Epsilon && pi < 1 - Epsilon ? (pi - t[i]) / (pi * (1 - pi)) * inv / n : 0,
+                    Loss.SparseCategoricalCrossEntropy => j == Label(t[r], n, r) && !clipped ? -1 / pi * inv : 0,
+                    Loss.BinaryCrossEntropy => clipped ? 0 : (pi - t[i]) / (pi * (1 - pi)) * inv / n,
                     Loss.MeanSquaredError => 2 * (pi - t[i]) * inv / n,
                     _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss."),
                 };
@@ -137,7 +169,7 @@ public static class LossKernels
     {
         int label = (int)value;
         if (label != value || label < 0 || label >= classes)
-            throw new ArgumentException($"Sparse target of sample {row} is {value}, but it must be a class index in [0, {classes - 1}].", "targets");
+            throw new ArgumentException($"The sparse target of row {row} of the batch is {value}, but it must be a class index in [0, {classes - 1}].", "targets");
         return label;
     }
 }

@@ -20,8 +20,8 @@ public enum MonitorMode
 /// an improvement.
 /// </summary>
 /// <remarks>
-/// <see cref="MonitorMode.Auto"/> resolves, as in Keras, from the name without its <c>val_</c> prefix: <c>loss</c> is
-/// minimised and <c>accuracy</c> maximised; any other name needs an explicit mode. Where Keras only warns about a
+/// <see cref="MonitorMode.Auto"/> resolves, as in Keras, from the name without its <c>val_</c> prefix: <c>loss</c> and
+/// <c>mae</c> (a mean-squared-error network's metric) are minimised and <c>accuracy</c> maximised; any other name needs an explicit mode. Where Keras only warns about a
 /// monitored metric that is missing from the logs, these callbacks throw: at the start of training when a <c>val_</c>
 /// metric is monitored without validation data, otherwise at the end of the first epoch that lacks it.
 /// </remarks>
@@ -78,6 +78,7 @@ public abstract class MonitorCallback : Callback
     {
         "loss" => MonitorMode.Min,
         "accuracy" => MonitorMode.Max,
+        "mae" => MonitorMode.Min,
         _ => throw new ArgumentException(
             $"Cannot tell whether '{monitor}' should be minimised or maximised: pass mode: MonitorMode.Min or MonitorMode.Max.", nameof(monitor)),
     };

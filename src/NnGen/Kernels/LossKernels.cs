@@ -7,8 +7,10 @@ namespace NnGen.Kernels;
 /// <summary>
 /// Losses and their metric with Keras semantics, over a (rows, n) block of outputs <c>p</c> and targets <c>t</c>
 /// (targets are (rows, 1) class indices for sparse categorical cross-entropy). Losses are means over the batch.
-/// Categorical cross-entropy divides each output row by its sum before clipping, as Keras does for outputs that are not
-/// a softmax's (keras/src/backend/tensorflow/nn.py, <c>categorical_crossentropy</c> with <c>from_logits=False</c>).
+/// For outputs that are not a softmax's, Keras normalises the rows (keras/src/backend/tensorflow/nn.py, <c>from_logits=False</c>),
+/// and so do these kernels: categorical cross-entropy divides each row by its sum, then clips; sparse categorical cross-entropy
+/// clips, takes logarithms and applies a softmax cross-entropy to them, i.e. <c>-log c_label + log Σc</c> with c the clipped
+/// outputs. For a softmax output both normalisations are the identity up to rounding.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class LossKernels
@@ -42,7 +44,7 @@ public static class LossKernels
                 case Loss.SparseCategoricalCrossEntropy:
                 {
                     int label = Label(t[r], n, r);
-                    total -= Math.Log(Clip(pr[label]));
+                    total -= Math.Log(Clip(pr[label])) - Math.Log(ClippedSum(pr));
                     correct += TensorPrimitives.IndexOfMax(pr) == label ? 1 : 0;
                     break;
                 }
@@ -117,7 +119,7 @@ public static class LossKernels
     /// gradient is zero outside [eps, 1 - eps], as TensorFlow's <c>clip_by_value</c>'s. For categorical cross-entropy, with
     /// <c>s = Σp</c>, <c>q = p / s</c> and <c>g_j = -t_j / q_j</c> where q_j is inside the clip range (else 0), the chain rule
     /// through the normalisation gives <c>dL/dp_i = (g_i - Σ_j g_j·q_j) / s</c>, and <c>-Σ_j g_j·q_j</c> is the sum of the
-    /// targets inside the range.
+    /// targets inside the range. For sparse categorical cross-entropy, <c>dL/dp_i = -δ_i,label / p_i + 1 / Σc</c> where p_i is inside.
     /// </summary>
     public static void OutputGradient(Loss loss, Span<float> dp, ReadOnlySpan<float> p, ReadOnlySpan<float> t, int n)
     {
@@ -140,6 +142,9 @@ public static class LossKernels
                 for (int j = 0; j < n; j++) dr[j] = (dr[j] + inside) / sum * inv;
                 continue;
             }
+            bool sparse = loss == Loss.SparseCategoricalCrossEntropy;
+            int label = sparse ? Label(t[r], n, r) : -1;
+            float normaliser = sparse ? 1 / ClippedSum(p.Slice(r * n, n)) : 0;
             for (int j = 0; j < n; j++)
             {
                 int i = r * n + j;
@@ -147,7 +152,7 @@ public static class LossKernels
                 bool clipped = !(pi >= Epsilon && pi <= 1 - Epsilon);
                 dp[i] = loss switch
                 {
-                    Loss.SparseCategoricalCrossEntropy => j == Label(t[r], n, r) && !clipped ? -1 / pi * inv : 0,
+                    Loss.SparseCategoricalCrossEntropy => clipped ? 0 : ((j == label ? -1 / pi : 0) + normaliser) * inv,
                     Loss.BinaryCrossEntropy => clipped ? 0 : (pi - t[i]) / (pi * (1 - pi)) * inv / n,
                     Loss.MeanSquaredError => 2 * (pi - t[i]) * inv / n,
                     _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss."),
@@ -157,6 +162,13 @@ public static class LossKernels
     }
 
     private static float Clip(float p) => Math.Clamp(p, Epsilon, 1 - Epsilon);
+
+    private static float ClippedSum(ReadOnlySpan<float> p)
+    {
+        float sum = 0;
+        foreach (float v in p) sum += Clip(v);
+        return sum;
+    }
 
     private static float BinaryAccuracy(ReadOnlySpan<float> p, ReadOnlySpan<float> t)
     {

@@ -37,7 +37,8 @@ public static class ReferenceNetwork
 
     /// <summary>
     /// Mean loss over the rows (Keras definitions, with probabilities clipped to [1e-7, 1 - 1e-7] in logarithms; categorical
-    /// cross-entropy first divides each row by its sum, as Keras does when the output is not a softmax's).
+    /// cross-entropy first divides each row by its sum, sparse categorical cross-entropy adds log Σ clip(p), as Keras does
+    /// when the output is not a softmax's).
     /// </summary>
     public static double Loss(Loss loss, double[] p, ReadOnlySpan<float> targets, int n)
     {
@@ -53,7 +54,8 @@ public static class ReferenceNetwork
                 double c = Math.Clamp(pj, 1e-7, 1 - 1e-7);
                 total += loss switch
                 {
-                    NnGen.Loss.CategoricalCrossEntropy or NnGen.Loss.SparseCategoricalCrossEntropy => -t * Math.Log(c),
+                    NnGen.Loss.CategoricalCrossEntropy => -t * Math.Log(c),
+                    NnGen.Loss.SparseCategoricalCrossEntropy => -t * Math.Log(c) + (t == 1 ? Math.Log(ClippedSum(p, r, n)) : 0),
                     NnGen.Loss.BinaryCrossEntropy => -(t * Math.Log(c) + (1 - t) * Math.Log(1 - c)) / n,
                     _ => (pj - t) * (pj - t) / n,
                 };
@@ -84,7 +86,8 @@ public static class ReferenceNetwork
                 bool inside = qj >= 1e-7 && qj <= 1 - 1e-7;
                 dq[j] = loss switch
                 {
-                    NnGen.Loss.CategoricalCrossEntropy or NnGen.Loss.SparseCategoricalCrossEntropy => inside ? -t / qj : 0,
+                    NnGen.Loss.CategoricalCrossEntropy => inside ? -t / qj : 0,
+                    NnGen.Loss.SparseCategoricalCrossEntropy => inside ? -t / qj + 1 / ClippedSum(p, r, nOut) : 0,
                     NnGen.Loss.BinaryCrossEntropy => inside ? (-t / qj + (1 - t) / (1 - qj)) / nOut : 0,
                     _ => 2 * (qj - t) / nOut,
                 } / rows;
@@ -145,6 +148,14 @@ public static class ReferenceNetwork
             dy = dx;
         }
         return grads;
+    }
+
+    /// <summary>Sparse categorical cross-entropy's normaliser: Keras applies a softmax to log(clip(p)), so the loss is -log c_label + log Σc.</summary>
+    private static double ClippedSum(double[] p, int row, int n)
+    {
+        double sum = 0;
+        for (int j = 0; j < n; j++) sum += Math.Clamp(p[row * n + j], 1e-7, 1 - 1e-7);
+        return sum;
     }
 
     private static double RowSum(Loss loss, double[] p, int row, int n)

@@ -97,10 +97,11 @@ public class LossKernelTests
     {
         float[] p = [1, 0, 0.5f, 0.5f];
         float[] dp = new float[4];
+        // Sparse: dL/dp_i = -[i = label] / p_i + 1 / Σclip(p) where p_i is inside the range; Σclip(p) = 2 here.
         LossKernels.OutputGradient(Loss.SparseCategoricalCrossEntropy, dp, p, [0f], N);
-        Assert.Equal([0f, 0, 0, 0], dp);
+        Assert.Equal([0f, 0, 0.5f, 0.5f], dp);
         LossKernels.OutputGradient(Loss.SparseCategoricalCrossEntropy, dp, p, [2f], N);
-        Assert.Equal([0f, 0, -2, 0], dp);
+        Assert.Equal([0f, 0, -1.5f, 0.5f], dp);
         LossKernels.OutputGradient(Loss.BinaryCrossEntropy, dp, p, [0f, 1, 1, 0], N);
         Assert.Equal([0f, 0, -0.5f, 0.5f], dp);
     }
@@ -130,7 +131,8 @@ public class LossKernelTests
     public void Sparse_and_binary_losses_and_metrics_follow_their_formulas()
     {
         float loss = LossKernels.Forward(Loss.SparseCategoricalCrossEntropy, P, [2, 1, 3], N, out float correct);
-        Assert.Equal(-(Math.Log(0.9) + Math.Log(0.3) + Math.Log(0.6)) / 3, loss, 5);
+        // Keras: softmax cross-entropy of log(clip(p)), i.e. -log(p_label / Σp) here (nothing is clipped).
+        Assert.Equal(-(Math.Log(0.9 / 1.9) + Math.Log(0.3 / 0.61) + Math.Log(0.6 / 2.4)) / 3, loss, 5);
         Assert.Equal(2f, correct); // rows 0 and 1 (argmax 2, 1); row 2's argmax is 0
         loss = LossKernels.Forward(Loss.BinaryCrossEntropy, [0.8f, 0.4f, 1f, 0f], [1, 1, 0, 0], 2, out correct);
         double c = Math.Log(1 - (double)(1 - LossKernels.Epsilon)); // 1 clips to 1 - eps in float; 1 - that is 2^-23

@@ -35,7 +35,7 @@ internal static class TestData
 
     /// <summary>Every generated test network, with a fresh seed.</summary>
     public static readonly string[] Names =
-        [nameof(MnistMlp), nameof(OddMlp), nameof(SparseNet), nameof(BinaryNet), nameof(RegressionNet), nameof(SoftmaxMseNet), nameof(Outer.NestedNet), nameof(WideOddNet), nameof(SigmoidCceNet)];
+        [nameof(MnistMlp), nameof(OddMlp), nameof(SparseNet), nameof(BinaryNet), nameof(RegressionNet), nameof(SoftmaxMseNet), nameof(Outer.NestedNet), nameof(WideOddNet), nameof(SigmoidCceNet), nameof(SigmoidSparseNet)];
 
     public static TheoryData<string> NetworkNames() => new(Names);
 
@@ -50,6 +50,7 @@ internal static class TestData
         nameof(Outer.NestedNet) => new Outer.NestedNet(seed),
         nameof(WideOddNet) => new WideOddNet(seed),
         nameof(SigmoidCceNet) => new SigmoidCceNet(seed),
+        nameof(SigmoidSparseNet) => new SigmoidSparseNet(seed),
         _ => throw new ArgumentException(name),
     };
 }

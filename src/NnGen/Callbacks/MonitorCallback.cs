@@ -58,12 +58,20 @@ public abstract class MonitorCallback : Callback
     /// <summary>The worst possible value: +∞ when minimising, -∞ when maximising.</summary>
     private protected float Worst => Mode == MonitorMode.Min ? float.PositiveInfinity : float.NegativeInfinity;
 
-    /// <summary>Throws when a validation metric is monitored but <c>Fit</c> has no validation data.</summary>
+    /// <summary>
+    /// Throws when a validation metric is monitored but <c>Fit</c> has no validation data, or when the monitored metric is
+    /// the accuracy of a mean-squared-error network (which logs <c>mae</c>) or the <c>mae</c> of a classifier.
+    /// </summary>
     private protected void CheckMonitorAvailable(TrainingContext context)
     {
-        if (context.ValidationSamples == 0 && Monitor.StartsWith("val_", StringComparison.Ordinal))
+        bool validation = Monitor.StartsWith("val_", StringComparison.Ordinal);
+        if (context.ValidationSamples == 0 && validation)
             throw new InvalidOperationException(
                 $"{GetType().Name} monitors '{Monitor}', a validation metric, but Fit has no validation data. Pass validationSplit to Fit, or monitor '{Monitor[4..]}'.");
+        string metric = validation ? Monitor[4..] : Monitor, logged = NetworkExtensions.MetricName(context.Network.Loss);
+        if (metric is "accuracy" or "mae" && metric != logged)
+            throw new InvalidOperationException(
+                $"{GetType().Name} monitors '{Monitor}', but a network trained with {context.Network.Loss} logs '{(validation ? "val_" : "")}{logged}' in its place.");
     }
 
     /// <summary>The monitored metric's value in an epoch's logs.</summary>

@@ -70,6 +70,21 @@ public class RegressionMetricTests
     }
 
     [Fact]
+    public void Monitoring_the_accuracy_of_a_regression_is_refused_before_training()
+    {
+        INetwork net = new OneOutputRegressor(1);
+        float[] before = net.AllWeights();
+        (float[] x, float[] y) = Line(200);
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            net.Fit(x, y, epochs: 2, validationSplit: 0.25, verbose: 0, callbacks: [new EarlyStopping(monitor: "val_accuracy")]));
+        Assert.Equal("EarlyStopping monitors 'val_accuracy', but a network trained with MeanSquaredError logs 'val_mae' in its place.", e.Message);
+        Assert.True(before.SequenceEqual(net.AllWeights()));
+        e = Assert.Throws<InvalidOperationException>(() =>
+            new SparseNet(1).Fit(new float[7], [0f], verbose: 0, callbacks: [new ReduceLROnPlateau(monitor: "mae")]));
+        Assert.Contains("logs 'accuracy' in its place", e.Message);
+    }
+
+    [Fact]
     public void The_tuner_ranks_a_regression_by_validation_loss()
     {
         (float[] x, float[] y) = Line(200);

@@ -77,7 +77,7 @@ public sealed class SpectreProgress : Callback, IDisposable
     public override void OnEpochBegin(TrainingContext context, int epoch)
     {
         _task = _context!.AddTask($"Epoch {epoch}/{context.Epochs}", autoStart: true, maxValue: context.StepsPerEpoch);
-        _task.Tag = new EpochState();
+        _task.Tag = new EpochState { Metric = NetworkExtensions.MetricName(context.Network.Loss) };
         _clock.Restart();
     }
 
@@ -124,6 +124,7 @@ public sealed class SpectreProgress : Callback, IDisposable
     private sealed class EpochState
     {
         public volatile float Loss, Accuracy;
+        public string Metric = "accuracy"; // "mae" for mean squared error
         public double SamplesPerSecond;
         public IReadOnlyDictionary<string, float>? Final;
     }
@@ -153,7 +154,7 @@ public sealed class SpectreProgress : Callback, IDisposable
             }
             else
             {
-                sb.Append(CultureInfo.InvariantCulture, $" - loss: {state.Loss:F4} - accuracy: {state.Accuracy:F4}");
+                sb.Append(CultureInfo.InvariantCulture, $" - loss: {state.Loss:F4} - {state.Metric}: {state.Accuracy:F4}");
             }
             return new Text(sb.ToString());
         }

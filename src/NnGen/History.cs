@@ -4,7 +4,8 @@ namespace NnGen;
 
 /// <summary>
 /// What <c>Fit</c> measured, one value per epoch, like Keras's <c>History.history</c>:
-/// <c>loss</c>, <c>accuracy</c> and, with validation data, <c>val_loss</c> and <c>val_accuracy</c>.
+/// <c>loss</c>, <c>accuracy</c> and, with validation data, <c>val_loss</c> and <c>val_accuracy</c>. A mean-squared-error
+/// network records the mean absolute error, <c>mae</c> and <c>val_mae</c>, in place of the accuracies.
 /// </summary>
 public sealed class History
 {

@@ -55,7 +55,8 @@ public interface INetwork
     /// </summary>
     /// <param name="inputs">rows * InputSize floats.</param>
     /// <param name="targets">rows * TargetSize floats.</param>
-    /// <param name="correct">Sum over the batch of each sample's accuracy (1 or 0 per sample for a classifier; Keras's accuracy metric for the loss).</param>
+    /// <param name="correct">Sum over the batch of each sample's metric: its accuracy for a classifier (1 or 0; the fraction of outputs on the right
+    /// side of 0.5 for binary cross-entropy), its mean absolute error over the outputs for mean squared error (see <see cref="NetworkExtensions.MetricName"/>).</param>
     float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, out float correct);
 
     /// <summary>Inference-mode forward pass and loss over one batch; returns the mean loss.</summary>

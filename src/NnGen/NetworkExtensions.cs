@@ -11,18 +11,24 @@ namespace NnGen;
 
 /// <summary>The result of <see cref="NetworkExtensions.Evaluate"/>.</summary>
 /// <param name="Loss">Mean loss over the samples.</param>
-/// <param name="Accuracy">Fraction of samples classified correctly.</param>
-public readonly record struct Evaluation(float Loss, float Accuracy);
+/// <param name="Accuracy">Fraction of samples classified correctly; NaN for a mean-squared-error network, which reports <paramref name="MeanAbsoluteError"/> instead.</param>
+/// <param name="MeanAbsoluteError">Mean absolute error over the samples and outputs (Keras's <c>mae</c>) for a mean-squared-error network; NaN for a classifier.</param>
+public readonly record struct Evaluation(float Loss, float Accuracy, float MeanAbsoluteError = float.NaN);
 
-/// <summary>Thrown when the loss becomes NaN or infinite. The weights keep the values they had before the failing batch.</summary>
-public sealed class TrainingDivergedException(string message, int epoch, int batch, float loss) : Exception(message)
+/// <summary>
+/// Thrown when the loss, or the gradient of a batch, becomes NaN or infinite. Nothing of that batch is committed: the weights,
+/// the optimizer's state and BatchNormalization's moving statistics keep the values they had before it.
+/// </summary>
+public sealed class TrainingDivergedException(string message, int epoch, int batch, float loss, string? layer = null) : Exception(message)
 {
-    /// <summary>1-based epoch in which the loss stopped being finite.</summary>
+    /// <summary>1-based epoch in which the loss or the gradient stopped being finite.</summary>
     public int Epoch { get; } = epoch;
     /// <summary>1-based batch within the epoch.</summary>
     public int Batch { get; } = batch;
-    /// <summary>The loss value (NaN or infinity).</summary>
+    /// <summary>The batch's loss: NaN or infinity when the loss diverged, a finite value when only the gradient did.</summary>
     public float Loss { get; } = loss;
+    /// <summary>The first layer (in <see cref="INetwork.Layers"/>) whose gradient is not finite, or <see langword="null"/> when the loss itself is not.</summary>
+    public string? Layer { get; } = layer;
 }
 
 /// <summary>The Keras-like training API, written once for every generated network.</summary>
@@ -43,8 +49,10 @@ public static class NetworkExtensions
     /// <param name="verbose">0 silent, 1 progress line per epoch (live on a terminal), 2 one line per epoch.</param>
     /// <param name="output">Where progress goes; the console by default.</param>
     /// <param name="callbacks">Called at the start and end of training, of each epoch and of each batch.</param>
-    /// <returns>Loss and accuracy per epoch (and their validation counterparts).</returns>
-    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the weights are those before the failing batch.</exception>
+    /// <returns>Loss and accuracy (<c>mae</c> for mean squared error) per epoch, and their validation counterparts.</returns>
+    /// <exception cref="ArgumentException">An input is not finite, or a target is not what the loss takes (checked before the first update).</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the gradient of a batch became NaN or infinite; the weights, the optimizer
+    /// state and the moving statistics are those before the failing batch.</exception>
     public static History Fit(this INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets,
         int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true, int seed = 0,
         int verbose = 1, TextWriter? output = null, IEnumerable<Callback>? callbacks = null)
@@ -60,6 +68,8 @@ public static class NetworkExtensions
         int inSize = network.InputSize, tSize = network.TargetSize;
         ReadOnlySpan<float> trainX = inputs[..(trainCount * inSize)], trainY = targets[..(trainCount * tSize)];
         ReadOnlySpan<float> valX = inputs[(trainCount * inSize)..], valY = targets[(trainCount * tSize)..];
+        TrainingData.Check(network, trainX, trainY, 0, "training");
+        TrainingData.Check(network, valX, valY, trainCount, "validation");
 
         var history = new History();
         int steps = (trainCount + batchSize - 1) / batchSize;
@@ -74,6 +84,9 @@ public static class NetworkExtensions
         float[] batchX = shuffle ? new float[batchSize * inSize] : [];
         float[] batchY = shuffle ? new float[batchSize * tSize] : [];
         var logs = new Dictionary<string, float>();
+        string metric = MetricName(network.Loss);
+        // BatchNormalization updates its moving statistics in the training forward pass: kept to restore them if the batch fails.
+        float[] stateBefore = new float[network.NonTrainableParameters.Length];
 
         foreach (Callback c in all) c.OnTrainBegin(context);
         for (int epoch = 1; epoch <= epochs && !context.StopTraining; epoch++)
@@ -103,11 +116,9 @@ public static class NetworkExtensions
                     by = trainY.Slice(start * tSize, rows * tSize);
                 }
                 batch++;
+                network.NonTrainableParameters.CopyTo(stateBefore);
                 float loss = network.ComputeGradients(bx, by, out float correct);
-                if (!float.IsFinite(loss))
-                    throw new TrainingDivergedException(
-                        $"Training diverged: the loss of epoch {epoch}, batch {batch} is {loss}. The weights were left as they were before that batch. " +
-                        "Try a smaller learning rate, normalised inputs, or gradient clipping.", epoch, batch, loss);
+                CheckFinite(network, stateBefore, epoch, batch, loss);
                 network.Optimizer.Update(network.Parameters, network.Gradients);
                 lossSum += (double)loss * rows;
                 correctSum += correct;
@@ -116,12 +127,12 @@ public static class NetworkExtensions
             }
             logs.Clear();
             logs["loss"] = (float)(lossSum / seen);
-            logs["accuracy"] = (float)(correctSum / seen);
+            logs[metric] = (float)(correctSum / seen);
             if (valCount > 0)
             {
-                Evaluation val = EvaluateCore(network, valX, valY, batchSize);
-                logs["val_loss"] = val.Loss;
-                logs["val_accuracy"] = val.Accuracy;
+                (float valLoss, float valMetric) = EvaluateCore(network, valX, valY, batchSize);
+                logs["val_loss"] = valLoss;
+                logs["val_" + metric] = valMetric;
             }
             foreach (var (name, value) in logs) history.Add(name, value);
             logs["lr"] = network.Optimizer.LearningRate;
@@ -131,18 +142,65 @@ public static class NetworkExtensions
         return history;
     }
 
-    /// <summary>Mean loss and accuracy over a data set, in inference mode, like Keras's <c>model.evaluate</c>.</summary>
+    /// <summary>
+    /// Mean loss and accuracy (the mean absolute error for mean squared error) over a data set, in inference mode, like
+    /// Keras's <c>model.evaluate</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An input is not finite, or a target is not what the loss takes.</exception>
     public static Evaluation Evaluate(this INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize = 32)
     {
         CheckData(network, inputs, targets);
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be positive.");
-        return EvaluateCore(network, inputs, targets, batchSize);
+        TrainingData.Check(network, inputs, targets, 0, null);
+        (float loss, float metric) = EvaluateCore(network, inputs, targets, batchSize);
+        return network.Loss == Loss.MeanSquaredError ? new Evaluation(loss, float.NaN, metric) : new Evaluation(loss, metric);
     }
 
-    private static Evaluation EvaluateCore(INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
+    /// <summary>
+    /// The metric <c>Fit</c> and <c>Evaluate</c> report besides the loss, as Keras names it: <c>mae</c> (mean absolute error) for
+    /// mean squared error, <c>accuracy</c> for the classification losses.
+    /// </summary>
+    public static string MetricName(Loss loss) => loss == Loss.MeanSquaredError ? "mae" : "accuracy";
+
+    /// <summary>
+    /// Throws when the batch's loss or one of its gradients is not finite, after restoring the moving statistics of before the
+    /// batch; the optimizer has not run yet, so nothing else changed. One pass: a float sum is finite only when every term is
+    /// (NaN and infinities propagate), so only a sum that overflows or a real failure looks at the layers one by one.
+    /// </summary>
+    private static void CheckFinite(INetwork network, float[] stateBefore, int epoch, int batch, float loss)
+    {
+        if (float.IsFinite(loss) && float.IsFinite(TensorPrimitives.Sum(network.Gradients))) return;
+        string? problem = null, layer = null;
+        if (!float.IsFinite(loss)) problem = $"the loss of epoch {epoch}, batch {batch} is {loss.ToString(CultureInfo.InvariantCulture)}";
+        else
+            foreach (LayerInfo l in network.Layers)
+            {
+                int i = FirstNonFinite(network.Gradients.Slice(l.ParameterOffset, l.Parameters));
+                if (i < 0) continue;
+                layer = l.Name;
+                problem = $"in epoch {epoch}, batch {batch} the loss is finite ({loss.ToString(CultureInfo.InvariantCulture)}) but the gradient of layer '{l.Name}' ({l.Type}) is not: " +
+                    $"its parameter {i} of {l.Parameters} has gradient {network.Gradients[l.ParameterOffset + i].ToString(CultureInfo.InvariantCulture)}";
+                break;
+            }
+        if (problem is null) return; // finite gradients whose sum overflowed
+        stateBefore.CopyTo(network.NonTrainableParameters);
+        throw new TrainingDivergedException(
+            $"Training diverged: {problem}. The weights, the optimizer state and the moving statistics were left as they were before that batch. " +
+            "Try a smaller learning rate, normalised inputs, or gradient clipping.", epoch, batch, loss, layer);
+    }
+
+    /// <summary>Index of the first NaN or infinity in <paramref name="values"/>, or -1.</summary>
+    internal static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
+    }
+
+    private static (float Loss, float Metric) EvaluateCore(INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
     {
         int n = inputs.Length / network.InputSize;
-        if (n == 0) return new Evaluation(float.NaN, float.NaN);
+        if (n == 0) return (float.NaN, float.NaN);
         int inSize = network.InputSize, tSize = network.TargetSize;
         double lossSum = 0, correctSum = 0;
         for (int start = 0; start < n; start += batchSize)
@@ -152,7 +210,7 @@ public static class NetworkExtensions
             lossSum += (double)loss * rows;
             correctSum += correct;
         }
-        return new Evaluation((float)(lossSum / n), (float)(correctSum / n));
+        return ((float)(lossSum / n), (float)(correctSum / n));
     }
 
     /// <summary>Outputs for any number of samples, in a new array of n * OutputSize floats.</summary>
@@ -286,7 +344,7 @@ public static class NetworkExtensions
             AppendBar(_line, batch, steps);
             _line.Append(" - ETA: ").Append(FormatEta(eta));
             AppendMetric(_line, "loss", loss);
-            AppendMetric(_line, "accuracy", accuracy);
+            AppendMetric(_line, MetricName(context.Network.Loss), accuracy);
             Pad();
             output.Write(_line);
         }

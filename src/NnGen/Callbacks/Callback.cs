@@ -14,13 +14,14 @@ public abstract class Callback
     /// <summary>Before each epoch.</summary>
     public virtual void OnEpochBegin(TrainingContext context, int epoch) { }
 
-    /// <summary>After each optimizer step, with the running means of the epoch so far (<c>loss</c>, <c>accuracy</c>).</summary>
+    /// <summary>After each optimizer step, with the running means of the epoch so far: <c>loss</c>, and <c>accuracy</c>
+    /// (<c>mae</c> for a mean-squared-error network: see <see cref="NetworkExtensions.MetricName"/>).</summary>
     /// <remarks>Called once per batch: keep it cheap and allocation-free.</remarks>
     public virtual void OnBatchEnd(TrainingContext context, int batch, float loss, float accuracy) { }
 
     /// <summary>
     /// After each epoch, with that epoch's metrics (<c>loss</c>, <c>accuracy</c>, <c>val_loss</c>, <c>val_accuracy</c>, and
-    /// <c>lr</c>). Set <see cref="TrainingContext.StopTraining"/> to end training after this epoch.
+    /// <c>lr</c>; <c>mae</c> and <c>val_mae</c> in place of the accuracies for a mean-squared-error network). Set <see cref="TrainingContext.StopTraining"/> to end training after this epoch.
     /// </summary>
     public virtual void OnEpochEnd(TrainingContext context, int epoch, IReadOnlyDictionary<string, float> logs) { }
 

@@ -30,7 +30,7 @@ public sealed class EarlyStopping : MonitorCallback
     private float[]? _bestWeights;
 
     /// <summary>Creates the callback with Keras's defaults unless told otherwise.</summary>
-    /// <param name="monitor">The metric to watch: <c>loss</c>, <c>accuracy</c>, <c>val_loss</c> or <c>val_accuracy</c>.</param>
+    /// <param name="monitor">The metric to watch: <c>loss</c>, <c>accuracy</c>, <c>val_loss</c> or <c>val_accuracy</c> (<c>mae</c>, <c>val_mae</c> for mean squared error).</param>
     /// <param name="minDelta">Changes smaller than this (in absolute value) do not count as improvements.</param>
     /// <param name="patience">Epochs without improvement after which training stops.</param>
     /// <param name="mode">Whether lower or higher is better; inferred from the name by default.</param>

@@ -20,8 +20,8 @@ public enum MonitorMode
 /// an improvement.
 /// </summary>
 /// <remarks>
-/// <see cref="MonitorMode.Auto"/> resolves, as in Keras, from the name without its <c>val_</c> prefix: <c>loss</c> is
-/// minimised and <c>accuracy</c> maximised; any other name needs an explicit mode. Where Keras only warns about a
+/// <see cref="MonitorMode.Auto"/> resolves, as in Keras, from the name without its <c>val_</c> prefix: <c>loss</c> and
+/// <c>mae</c> (a mean-squared-error network's metric) are minimised and <c>accuracy</c> maximised; any other name needs an explicit mode. Where Keras only warns about a
 /// monitored metric that is missing from the logs, these callbacks throw: at the start of training when a <c>val_</c>
 /// metric is monitored without validation data, otherwise at the end of the first epoch that lacks it.
 /// </remarks>
@@ -58,12 +58,20 @@ public abstract class MonitorCallback : Callback
     /// <summary>The worst possible value: +∞ when minimising, -∞ when maximising.</summary>
     private protected float Worst => Mode == MonitorMode.Min ? float.PositiveInfinity : float.NegativeInfinity;
 
-    /// <summary>Throws when a validation metric is monitored but <c>Fit</c> has no validation data.</summary>
+    /// <summary>
+    /// Throws when a validation metric is monitored but <c>Fit</c> has no validation data, or when the monitored metric is
+    /// the accuracy of a mean-squared-error network (which logs <c>mae</c>) or the <c>mae</c> of a classifier.
+    /// </summary>
     private protected void CheckMonitorAvailable(TrainingContext context)
     {
-        if (context.ValidationSamples == 0 && Monitor.StartsWith("val_", StringComparison.Ordinal))
+        bool validation = Monitor.StartsWith("val_", StringComparison.Ordinal);
+        if (context.ValidationSamples == 0 && validation)
             throw new InvalidOperationException(
                 $"{GetType().Name} monitors '{Monitor}', a validation metric, but Fit has no validation data. Pass validationSplit to Fit, or monitor '{Monitor[4..]}'.");
+        string metric = validation ? Monitor[4..] : Monitor, logged = NetworkExtensions.MetricName(context.Network.Loss);
+        if (metric is "accuracy" or "mae" && metric != logged)
+            throw new InvalidOperationException(
+                $"{GetType().Name} monitors '{Monitor}', but a network trained with {context.Network.Loss} logs '{(validation ? "val_" : "")}{logged}' in its place.");
     }
 
     /// <summary>The monitored metric's value in an epoch's logs.</summary>
@@ -78,6 +86,7 @@ public abstract class MonitorCallback : Callback
     {
         "loss" => MonitorMode.Min,
         "accuracy" => MonitorMode.Max,
+        "mae" => MonitorMode.Min,
         _ => throw new ArgumentException(
             $"Cannot tell whether '{monitor}' should be minimised or maximised: pass mode: MonitorMode.Min or MonitorMode.Max.", nameof(monitor)),
     };

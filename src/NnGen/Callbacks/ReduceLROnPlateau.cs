@@ -25,7 +25,7 @@ namespace NnGen.Callbacks;
 public sealed class ReduceLROnPlateau : MonitorCallback
 {
     /// <summary>Creates the callback with Keras's defaults unless told otherwise.</summary>
-    /// <param name="monitor">The metric to watch: <c>loss</c>, <c>accuracy</c>, <c>val_loss</c> or <c>val_accuracy</c>.</param>
+    /// <param name="monitor">The metric to watch: <c>loss</c>, <c>accuracy</c>, <c>val_loss</c> or <c>val_accuracy</c> (<c>mae</c>, <c>val_mae</c> for mean squared error).</param>
     /// <param name="factor">Multiplies the learning rate at each reduction; in (0, 1).</param>
     /// <param name="patience">Epochs without improvement before a reduction.</param>
     /// <param name="mode">Whether lower or higher is better; inferred from the name by default.</param>

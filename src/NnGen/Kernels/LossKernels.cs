@@ -5,8 +5,12 @@ using System.Numerics.Tensors;
 namespace NnGen.Kernels;
 
 /// <summary>
-/// Losses and accuracy with Keras semantics, over a (rows, n) block of outputs <c>p</c> and targets <c>t</c>
+/// Losses and their metric with Keras semantics, over a (rows, n) block of outputs <c>p</c> and targets <c>t</c>
 /// (targets are (rows, 1) class indices for sparse categorical cross-entropy). Losses are means over the batch.
+/// For outputs that are not a softmax's, Keras normalises the rows (keras/src/backend/tensorflow/nn.py, <c>from_logits=False</c>),
+/// and so do these kernels: categorical cross-entropy divides each row by its sum, then clips; sparse categorical cross-entropy
+/// clips, takes logarithms and applies a softmax cross-entropy to them, i.e. <c>-log c_label + log Σc</c> with c the clipped
+/// outputs. For a softmax output both normalisations are the identity up to rounding.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class LossKernels
@@ -14,7 +18,11 @@ public static class LossKernels
     /// <summary>Keras's <c>backend.epsilon()</c>: probabilities are clipped to [eps, 1 - eps] inside logarithms.</summary>
     public const float Epsilon = 1e-7f;
 
-    /// <summary>Mean loss over the rows, and the summed accuracy (see <see cref="INetwork.ComputeGradients"/>).</summary>
+    /// <summary>
+    /// Mean loss over the rows, and the metric summed over the rows (see <see cref="INetwork.ComputeGradients"/>): each row's
+    /// accuracy (1 or 0; the fraction of outputs on the right side of 0.5 for binary cross-entropy), or for mean squared error
+    /// each row's mean absolute error.
+    /// </summary>
     public static float Forward(Loss loss, ReadOnlySpan<float> p, ReadOnlySpan<float> t, int n, out float correct)
     {
         int rows = p.Length / n;
@@ -28,15 +36,15 @@ public static class LossKernels
                 case Loss.CategoricalCrossEntropy:
                 {
                     ReadOnlySpan<float> tr = t.Slice(r * n, n);
-                    for (int j = 0; j < n; j++)
-                        if (tr[j] != 0) total -= tr[j] * Math.Log(Clip(pr[j]));
+                    float sum = TensorPrimitives.Sum(pr);
+                    for (int j = 0; j < n; j++) total -= tr[j] * Math.Log(Clip(pr[j] / sum));
                     correct += TensorPrimitives.IndexOfMax(pr) == TensorPrimitives.IndexOfMax(tr) ? 1 : 0;
                     break;
                 }
                 case Loss.SparseCategoricalCrossEntropy:
                 {
                     int label = Label(t[r], n, r);
-                    total -= Math.Log(Clip(pr[label]));
+                    total -= Math.Log(Clip(pr[label])) - Math.Log(ClippedSum(pr));
                     correct += TensorPrimitives.IndexOfMax(pr) == label ? 1 : 0;
                     break;
                 }
@@ -56,10 +64,15 @@ public static class LossKernels
                 case Loss.MeanSquaredError:
                 {
                     ReadOnlySpan<float> tr = t.Slice(r * n, n);
-                    double sum = 0;
-                    for (int j = 0; j < n; j++) { double e = pr[j] - tr[j]; sum += e * e; }
-                    total += sum / n;
-                    correct += n == 1 ? BinaryAccuracy(pr, tr) : (TensorPrimitives.IndexOfMax(pr) == TensorPrimitives.IndexOfMax(tr) ? 1 : 0);
+                    double squares = 0, absolute = 0;
+                    for (int j = 0; j < n; j++)
+                    {
+                        double e = pr[j] - tr[j];
+                        squares += e * e;
+                        absolute += Math.Abs(e);
+                    }
+                    total += squares / n;
+                    correct += (float)(absolute / n);
                     break;
                 }
                 default:
@@ -101,22 +114,46 @@ public static class LossKernels
         }
     }
 
-    /// <summary>Gradient of the mean loss with respect to the outputs <c>p</c> (before the output activation's backward pass).</summary>
+    /// <summary>
+    /// Gradient of the mean loss with respect to the outputs <c>p</c> (before the output activation's backward pass). The clip's
+    /// gradient is zero outside [eps, 1 - eps], as TensorFlow's <c>clip_by_value</c>'s. For categorical cross-entropy, with
+    /// <c>s = Σp</c>, <c>q = p / s</c> and <c>g_j = -t_j / q_j</c> where q_j is inside the clip range (else 0), the chain rule
+    /// through the normalisation gives <c>dL/dp_i = (g_i - Σ_j g_j·q_j) / s</c>, and <c>-Σ_j g_j·q_j</c> is the sum of the
+    /// targets inside the range. For sparse categorical cross-entropy, <c>dL/dp_i = -δ_i,label / p_i + 1 / Σc</c> where p_i is inside.
+    /// </summary>
     public static void OutputGradient(Loss loss, Span<float> dp, ReadOnlySpan<float> p, ReadOnlySpan<float> t, int n)
     {
         int rows = p.Length / n;
         float inv = 1f / rows;
         for (int r = 0; r < rows; r++)
         {
+            if (loss == Loss.CategoricalCrossEntropy)
+            {
+                ReadOnlySpan<float> pr = p.Slice(r * n, n), tr = t.Slice(r * n, n);
+                Span<float> dr = dp.Slice(r * n, n);
+                float sum = TensorPrimitives.Sum(pr), inside = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    float q = pr[j] / sum;
+                    bool clipped = !(q >= Epsilon && q <= 1 - Epsilon);
+                    dr[j] = clipped ? 0 : -tr[j] / q;
+                    inside += clipped ? 0 : tr[j];
+                }
+                for (int j = 0; j < n; j++) dr[j] = (dr[j] + inside) / sum * inv;
+                continue;
+            }
+            bool sparse = loss == Loss.SparseCategoricalCrossEntropy;
+            int label = sparse ? Label(t[r], n, r) : -1;
+            float normaliser = sparse ? 1 / ClippedSum(p.Slice(r * n, n)) : 0;
             for (int j = 0; j < n; j++)
             {
                 int i = r * n + j;
                 float pi = p[i];
+                bool clipped = !(pi >= Epsilon && pi <= 1 - Epsilon);
                 dp[i] = loss switch
                 {
-                    Loss.CategoricalCrossEntropy => pi > Epsilon && pi < 1 - Epsilon ? -t[i] / pi * inv : 0,
-                    Loss.SparseCategoricalCrossEntropy => j == Label(t[r], n, r) && pi > Epsilon && pi < 1 - Epsilon ? -1 / pi * inv : 0,
-                    Loss.BinaryCrossEntropy => pi > Epsilon && pi < 1 - Epsilon ? (pi - t[i]) / (pi * (1 - pi)) * inv / n : 0,
+                    Loss.SparseCategoricalCrossEntropy => clipped ? 0 : ((j == label ? -1 / pi : 0) + normaliser) * inv,
+                    Loss.BinaryCrossEntropy => clipped ? 0 : (pi - t[i]) / (pi * (1 - pi)) * inv / n,
                     Loss.MeanSquaredError => 2 * (pi - t[i]) * inv / n,
                     _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss."),
                 };
@@ -125,6 +162,13 @@ public static class LossKernels
     }
 
     private static float Clip(float p) => Math.Clamp(p, Epsilon, 1 - Epsilon);
+
+    private static float ClippedSum(ReadOnlySpan<float> p)
+    {
+        float sum = 0;
+        foreach (float v in p) sum += Clip(v);
+        return sum;
+    }
 
     private static float BinaryAccuracy(ReadOnlySpan<float> p, ReadOnlySpan<float> t)
     {
@@ -137,7 +181,7 @@ public static class LossKernels
     {
         int label = (int)value;
         if (label != value || label < 0 || label >= classes)
-            throw new ArgumentException($"Sparse target of sample {row} is {value}, but it must be a class index in [0, {classes - 1}].", "targets");
+            throw new ArgumentException($"The sparse target of row {row} of the batch is {value}, but it must be a class index in [0, {classes - 1}].", "targets");
         return label;
     }
 }

@@ -35,21 +35,27 @@ public static class ReferenceNetwork
         return outputs;
     }
 
-    /// <summary>Mean loss over the rows (Keras definitions, with probabilities clipped to [1e-7, 1 - 1e-7] in logarithms).</summary>
+    /// <summary>
+    /// Mean loss over the rows (Keras definitions, with probabilities clipped to [1e-7, 1 - 1e-7] in logarithms; categorical
+    /// cross-entropy first divides each row by its sum, sparse categorical cross-entropy adds log Σ clip(p), as Keras does
+    /// when the output is not a softmax's).
+    /// </summary>
     public static double Loss(Loss loss, double[] p, ReadOnlySpan<float> targets, int n)
     {
         int rows = p.Length / n;
         double total = 0;
         for (int r = 0; r < rows; r++)
         {
+            double rowSum = RowSum(loss, p, r, n);
             for (int j = 0; j < n; j++)
             {
-                double pj = p[r * n + j];
+                double pj = p[r * n + j] / rowSum;
                 double t = loss == NnGen.Loss.SparseCategoricalCrossEntropy ? (targets[r] == j ? 1 : 0) : targets[r * n + j];
                 double c = Math.Clamp(pj, 1e-7, 1 - 1e-7);
                 total += loss switch
                 {
-                    NnGen.Loss.CategoricalCrossEntropy or NnGen.Loss.SparseCategoricalCrossEntropy => -t * Math.Log(c),
+                    NnGen.Loss.CategoricalCrossEntropy => -t * Math.Log(c),
+                    NnGen.Loss.SparseCategoricalCrossEntropy => -t * Math.Log(c) + (t == 1 ? Math.Log(ClippedSum(p, r, n)) : 0),
                     NnGen.Loss.BinaryCrossEntropy => -(t * Math.Log(c) + (1 - t) * Math.Log(1 - c)) / n,
                     _ => (pj - t) * (pj - t) / n,
                 };
@@ -66,21 +72,32 @@ public static class ReferenceNetwork
         LayerInfo last = layers[^1];
         int nOut = last.OutputUnits;
         double[] p = outs[^1];
-        // dL/dp
+        // dL/dq with q = p / rowSum (rowSum = 1 unless categorical cross-entropy), then dL/dp = dL/dq · dq/dp;
+        // the clip's derivative is 0 outside [1e-7, 1 - 1e-7] (TensorFlow's clip_by_value).
         var dy = new double[p.Length];
         for (int r = 0; r < rows; r++)
         {
+            double rowSum = RowSum(loss, p, r, nOut);
+            var dq = new double[nOut];
             for (int j = 0; j < nOut; j++)
             {
-                double pj = p[r * nOut + j];
+                double qj = p[r * nOut + j] / rowSum;
                 double t = loss == NnGen.Loss.SparseCategoricalCrossEntropy ? (targets[r] == j ? 1 : 0) : targets[r * nOut + j];
-                bool inside = pj > 1e-7 && pj < 1 - 1e-7;
-                dy[r * nOut + j] = loss switch
+                bool inside = qj >= 1e-7 && qj <= 1 - 1e-7;
+                dq[j] = loss switch
                 {
-                    NnGen.Loss.CategoricalCrossEntropy or NnGen.Loss.SparseCategoricalCrossEntropy => inside ? -t / pj : 0,
-                    NnGen.Loss.BinaryCrossEntropy => inside ? (-t / pj + (1 - t) / (1 - pj)) / nOut : 0,
-                    _ => 2 * (pj - t) / nOut,
+                    NnGen.Loss.CategoricalCrossEntropy => inside ? -t / qj : 0,
+                    NnGen.Loss.SparseCategoricalCrossEntropy => inside ? -t / qj + 1 / ClippedSum(p, r, nOut) : 0,
+                    NnGen.Loss.BinaryCrossEntropy => inside ? (-t / qj + (1 - t) / (1 - qj)) / nOut : 0,
+                    _ => 2 * (qj - t) / nOut,
                 } / rows;
+            }
+            for (int i = 0; i < nOut; i++)
+            {
+                if (loss != NnGen.Loss.CategoricalCrossEntropy) { dy[r * nOut + i] = dq[i]; continue; }
+                double s = 0; // Jacobian of q_j = p_j / Σp: (δ_ij - q_j) / Σp
+                for (int j = 0; j < nOut; j++) s += dq[j] * ((i == j ? 1 : 0) - p[r * nOut + j] / rowSum) / rowSum;
+                dy[r * nOut + i] = s;
             }
         }
         for (int l = layers.Count - 1; l >= 0; l--)
@@ -131,6 +148,22 @@ public static class ReferenceNetwork
             dy = dx;
         }
         return grads;
+    }
+
+    /// <summary>Sparse categorical cross-entropy's normaliser: Keras applies a softmax to log(clip(p)), so the loss is -log c_label + log Σc.</summary>
+    private static double ClippedSum(double[] p, int row, int n)
+    {
+        double sum = 0;
+        for (int j = 0; j < n; j++) sum += Math.Clamp(p[row * n + j], 1e-7, 1 - 1e-7);
+        return sum;
+    }
+
+    private static double RowSum(Loss loss, double[] p, int row, int n)
+    {
+        if (loss != NnGen.Loss.CategoricalCrossEntropy) return 1;
+        double sum = 0;
+        for (int j = 0; j < n; j++) sum += p[row * n + j];
+        return sum;
     }
 
     private static double[] ToDouble(ReadOnlySpan<float> values)

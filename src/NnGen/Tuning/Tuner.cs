@@ -27,8 +27,11 @@ public sealed class Tuner(Func<TrialParameters, INetwork> build)
 {
     private readonly Func<TrialParameters, INetwork> _build = build ?? throw new ArgumentNullException(nameof(build));
 
-    /// <summary>What to optimise; the highest validation accuracy by default.</summary>
-    public Objective Objective { get; init; } = Objective.ValAccuracy;
+    /// <summary>
+    /// What to optimise; by default (<see langword="null"/>) the highest validation accuracy, or the lowest validation loss for a
+    /// mean-squared-error network, which measures no accuracy.
+    /// </summary>
+    public Objective? Objective { get; init; }
 
     /// <summary>Fraction in (0, 1) of the samples (the last ones) that score the trials; 0.2 by default.</summary>
     public double ValidationSplit { get; init; } = 0.2;
@@ -49,15 +52,18 @@ public sealed class Tuner(Func<TrialParameters, INetwork> build)
         ArgumentNullException.ThrowIfNull(targets);
         if (!(ValidationSplit > 0 && ValidationSplit < 1))
             throw new ArgumentOutOfRangeException(nameof(ValidationSplit), ValidationSplit, "The validation split must be in (0, 1): trials are scored on the held-out samples.");
+        ArgumentNullException.ThrowIfNull(trials);
+        if (trials.Count == 0) throw new ArgumentException("There are no trials to run.", nameof(trials));
+        Objective objective = Objective ?? (_build(trials[0]).Loss == Loss.MeanSquaredError ? Tuning.Objective.ValLoss : Tuning.Objective.ValAccuracy);
         SearchResults results = Tuning.Search.Run(trials, trial =>
         {
             History history = Train(trial, inputs, targets, ValidationSplit);
             var metrics = history.Metrics.ToDictionary(m => m.Key, m => m.Value[^1]);
-            if (!metrics.TryGetValue(Objective.Metric, out float score))
+            if (!metrics.TryGetValue(objective.Metric, out float score))
                 throw new InvalidOperationException(
-                    $"Fit measured no '{Objective.Metric}' (it measured {string.Join(", ", metrics.Keys)}), so trials cannot be scored by it.");
+                    $"Fit measured no '{objective.Metric}' (it measured {string.Join(", ", metrics.Keys)}), so trials cannot be scored by it.");
             return new TrialScore(score, metrics);
-        }, Objective, MaxParallelTrials, Log);
+        }, objective, MaxParallelTrials, Log);
         TrialParameters best = results.Best.Parameters;
         INetwork network = _build(best);
         History final = Fit(network, best, inputs, targets, validationSplit: 0);

@@ -90,15 +90,15 @@ public class TrainingTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public void A_nan_loss_stops_training_with_the_epoch_and_batch_and_keeps_the_last_good_weights()
+    public void A_nan_input_is_rejected_before_training_with_its_sample_and_feature()
     {
         var net = new SparseNet(seed: 2);
+        float[] before = net.Parameters.ToArray();
         (float[] x, float[] y) = Blobs(64, seed: 3);
         x[40 * 7] = float.NaN; // sample 40 is in the second batch of 32 (no shuffle)
-        var error = Assert.Throws<TrainingDivergedException>(() => net.Fit(x, y, epochs: 2, shuffle: false, verbose: 0));
-        Assert.Equal((1, 2), (error.Epoch, error.Batch));
-        Assert.Contains("epoch 1, batch 2", error.Message);
-        Assert.All(net.Parameters.ToArray(), p => Assert.True(float.IsFinite(p)));
+        var error = Assert.Throws<ArgumentException>(() => net.Fit(x, y, epochs: 2, shuffle: false, verbose: 0));
+        Assert.Contains("sample 40 (in the training split), feature 0, is NaN", error.Message);
+        Assert.True(before.SequenceEqual(net.Parameters.ToArray()));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ internal static class TestData
 
     /// <summary>Every generated test network, with a fresh seed.</summary>
     public static readonly string[] Names =
-        [nameof(MnistMlp), nameof(OddMlp), nameof(SparseNet), nameof(BinaryNet), nameof(RegressionNet), nameof(SoftmaxMseNet), nameof(Outer.NestedNet), nameof(WideOddNet)];
+        [nameof(MnistMlp), nameof(OddMlp), nameof(SparseNet), nameof(BinaryNet), nameof(RegressionNet), nameof(SoftmaxMseNet), nameof(Outer.NestedNet), nameof(WideOddNet), nameof(SigmoidCceNet), nameof(SigmoidSparseNet)];
 
     public static TheoryData<string> NetworkNames() => new(Names);
 
@@ -49,6 +49,8 @@ internal static class TestData
         nameof(SoftmaxMseNet) => new SoftmaxMseNet(seed),
         nameof(Outer.NestedNet) => new Outer.NestedNet(seed),
         nameof(WideOddNet) => new WideOddNet(seed),
+        nameof(SigmoidCceNet) => new SigmoidCceNet(seed),
+        nameof(SigmoidSparseNet) => new SigmoidSparseNet(seed),
         _ => throw new ArgumentException(name),
     };
 }

@@ -131,8 +131,8 @@ public class EarlyStoppingTests
         Assert.Contains("validationSplit", e.Message);
 
         var harness = new CallbackHarness(new SparseNet(1));
-        e = Assert.Throws<InvalidOperationException>(() => harness.Run(new EarlyStopping(monitor: "val_mae", mode: MonitorMode.Min), "val_loss", 1f));
-        Assert.Contains("'val_mae'", e.Message);
+        e = Assert.Throws<InvalidOperationException>(() => harness.Run(new EarlyStopping(monitor: "val_precision", mode: MonitorMode.Min), "val_loss", 1f));
+        Assert.Contains("'val_precision'", e.Message);
         Assert.Contains("epoch 1 logged only", e.Message);
 
         var unknown = Assert.Throws<ArgumentException>(() => new EarlyStopping(monitor: "lr"));

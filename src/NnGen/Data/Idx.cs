@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO;
 using System.IO.Compression;
+using System.Numerics;
 
 namespace NnGen.Data;
 
@@ -43,12 +44,8 @@ public static class Idx
     /// <param name="sourceName">Name used in error messages, normally the file path.</param>
     /// <exception cref="InvalidDataException">The data is not a well-formed unsigned-byte IDX array.</exception>
     public static IdxArray Read(Stream stream, string sourceName) =>
-        ReadCore(stream, sourceName, expectedMagic: null, static (input, dims, source) =>
-        {
-            byte[] data = new byte[ElementCount(dims)];
-            ReadExactly(input, data, source, dims);
-            return new IdxArray(dims, data);
-        });
+        ReadCore(stream, sourceName, expectedMagic: null, static (input, dims, source, available) =>
+            new IdxArray(dims, ReadElements(input, dims, source, available, CopyBytes)));
 
     /// <summary>
     /// Reads an images file (magic <c>0x00000803</c>) into one flat array of <c>count * rows * cols</c> floats,
@@ -75,31 +72,12 @@ public static class Idx
     /// <exception cref="InvalidDataException">The data is not a well-formed images array.</exception>
     public static float[] ReadImages(Stream stream, string sourceName, out int count, out int rows, out int cols)
     {
-        (float[] pixels, int[] dims) = ReadCore(stream, sourceName, ImagesMagic, static (input, dims, source) =>
-        {
-            float[] pixels = new float[ElementCount(dims)];
-            byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
-            try
+        (float[] pixels, int[] dims) = ReadCore(stream, sourceName, ImagesMagic, static (input, dims, source, available) =>
+            (ReadElements(input, dims, source, available, static (ReadOnlySpan<byte> bytes, Span<float> target) =>
             {
-                int done = 0;
-                while (done < pixels.Length)
-                {
-                    int wanted = Math.Min(ChunkSize, pixels.Length - done);
-                    int got = ReadUpTo(input, chunk.AsSpan(0, wanted), source);
-                    Span<float> target = pixels.AsSpan(done, got);
-                    for (int i = 0; i < target.Length; i++)
-                        target[i] = chunk[i] / 255f;
-                    done += got;
-                    if (got < wanted)
-                        throw Truncated(source, dims, done);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
-            return (pixels, dims);
-        });
+                for (int i = 0; i < bytes.Length; i++)
+                    target[i] = bytes[i] / 255f;
+            }), dims));
         (count, rows, cols) = (dims[0], dims[1], dims[2]);
         return pixels;
     }
@@ -124,12 +102,8 @@ public static class Idx
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(classes, 256);
-        byte[] labels = ReadCore(stream, sourceName, LabelsMagic, static (input, dims, source) =>
-        {
-            byte[] data = new byte[dims[0]];
-            ReadExactly(input, data, source, dims);
-            return data;
-        });
+        byte[] labels = ReadCore(stream, sourceName, LabelsMagic, static (input, dims, source, available) =>
+            ReadElements(input, dims, source, available, CopyBytes));
         for (int i = 0; i < labels.Length; i++)
         {
             if (labels[i] >= classes)
@@ -147,27 +121,78 @@ public static class Idx
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: ChunkSize);
     }
 
-    /// <summary>Opens the (possibly gzip-compressed) data, reads and checks the header, lets <paramref name="readData"/> read the elements, then rejects trailing bytes.</summary>
-    private static T ReadCore<T>(Stream stream, string source, int? expectedMagic, Func<Stream, int[], string, T> readData)
+    /// <summary>Turns a run of data bytes into elements of the result.</summary>
+    private delegate void Converter<T>(ReadOnlySpan<byte> bytes, Span<T> target);
+
+    /// <summary>Reads the element data; <c>available</c> is how many data bytes the input holds, when that is known.</summary>
+    private delegate T DataReader<T>(Stream input, int[] dims, string source, long? available);
+
+    private static readonly Converter<byte> CopyBytes = static (bytes, target) => bytes.CopyTo(target);
+
+    /// <summary>
+    /// Opens the (possibly gzip-compressed) data, reads and checks the header, lets <paramref name="readData"/> read the
+    /// elements, then rejects trailing bytes.
+    /// </summary>
+    private static T ReadCore<T>(Stream stream, string source, int? expectedMagic, DataReader<T> readData)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(source);
-        using Stream input = OpenDecompressed(stream, source);
+        // A raw seekable stream tells how many bytes follow, so a header can be checked against it before allocating.
+        long? remaining = stream.CanSeek ? stream.Length - stream.Position : null;
+        using Stream input = OpenDecompressed(stream, source, out bool gzip);
         int[] dims = ReadHeader(input, source, expectedMagic);
-        T result = readData(input, dims, source);
+        if (expectedMagic == ImagesMagic && (dims[1] == 0 || dims[2] == 0))
+            throw Error(source, $"images of {dims[1]}x{dims[2]} pixels (dimensions {Shape(dims)}): rows and columns must be at least 1");
+        long? available = gzip ? null : remaining - 4 - 4 * dims.Length;
+        if (available > ElementCount(dims))
+            throw Trailing(source, dims, $"{available - ElementCount(dims)} ");
+        T result = readData(input, dims, source, available);
         if (ReadUpTo(input, stackalloc byte[1], source) > 0)
-            throw Error(source,
-                $"unexpected trailing bytes after the {ElementCount(dims)} bytes of data that dimensions {Shape(dims)} call for (trailing data is rejected)");
+            throw Trailing(source, dims, "");
+        return result;
+    }
+
+    /// <summary>
+    /// Reads the elements, converting each chunk of bytes as it arrives. Never allocates more than the data can fill:
+    /// when the data length is known a short input is rejected up front; otherwise (gzip, pipes) the result starts
+    /// small and doubles as data arrives, so a header that overstates the size costs at most twice what the data holds.
+    /// </summary>
+    private static T[] ReadElements<T>(Stream input, int[] dims, string source, long? available, Converter<T> convert)
+    {
+        int total = ElementCount(dims);
+        if (available < total)
+            throw Truncated(source, dims, available.Value);
+        T[] result = new T[available is null ? Math.Min(total, ChunkSize) : total];
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            int done = 0;
+            while (done < total)
+            {
+                if (done == result.Length)
+                    Array.Resize(ref result, (int)Math.Min(total, 2L * done));
+                int wanted = Math.Min(ChunkSize, result.Length - done);
+                int got = ReadUpTo(input, chunk.AsSpan(0, wanted), source);
+                convert(chunk.AsSpan(0, got), result.AsSpan(done, got));
+                done += got;
+                if (got < wanted)
+                    throw Truncated(source, dims, done);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
         return result;
     }
 
     /// <summary>Returns a stream over the IDX bytes: a decompressing one when the data starts with the gzip signature. Never disposes <paramref name="stream"/>.</summary>
-    private static Stream OpenDecompressed(Stream stream, string source)
+    private static Stream OpenDecompressed(Stream stream, string source, out bool gzip)
     {
         byte[] signature = new byte[2];
         int got = ReadUpTo(stream, signature, source);
         var replayed = new PrefixedStream(got == 2 ? signature : signature[..got], stream);
-        bool gzip = got == 2 && signature[0] == 0x1f && signature[1] == 0x8b;
+        gzip = got == 2 && signature[0] == 0x1f && signature[1] == 0x8b;
         return gzip ? new GZipStream(replayed, CompressionMode.Decompress) : replayed;
     }
 
@@ -199,25 +224,21 @@ public static class Idx
                 $"truncated header: expected {4 + sizeBytes.Length} bytes (magic number and {rank} dimension sizes), found {4 + got}");
 
         int[] dims = new int[rank];
-        long elements = 1;
         for (int i = 0; i < rank; i++)
         {
             dims[i] = BinaryPrimitives.ReadInt32BigEndian(sizeBytes.AsSpan(4 * i));
             if (dims[i] < 0)
                 throw Error(source, $"dimension {i} has negative size {dims[i]}");
-            elements = Math.Min(elements * dims[i], Array.MaxLength + 1L);
         }
+        // One item is checked on its own: with a zero count the total is 0 however large the items are.
+        BigInteger item = Product(dims.AsSpan(1)), elements = dims[0] * item;
+        if (item > Array.MaxLength)
+            throw Error(source,
+                $"dimensions {Shape(dims)}: one item ({Shape(dims[1..])}, dimensions 1 to {rank - 1}) holds {item} elements, more than the {Array.MaxLength} a .NET array can");
         if (elements > Array.MaxLength)
             throw Error(source,
-                $"dimensions {Shape(dims)} hold more elements than the {Array.MaxLength} a .NET array can");
+                $"dimensions {Shape(dims)} hold {elements} elements, more than the {Array.MaxLength} a .NET array can");
         return dims;
-    }
-
-    private static void ReadExactly(Stream input, Span<byte> destination, string source, int[] dims)
-    {
-        int got = ReadUpTo(input, destination, source);
-        if (got < destination.Length)
-            throw Truncated(source, dims, got);
     }
 
     /// <summary>Fills <paramref name="buffer"/> unless the data ends first; returns the bytes read. Names the source in decompression errors.</summary>
@@ -235,16 +256,22 @@ public static class Idx
 
     private static InvalidDataException Error(string source, string detail) => new($"{source}: {detail}");
 
+    private static InvalidDataException Trailing(string source, int[] dims, string count) =>
+        Error(source,
+            $"unexpected {count}trailing bytes after the {ElementCount(dims)} bytes of data that dimensions {Shape(dims)} call for (trailing data is rejected)");
+
     private static InvalidDataException Truncated(string source, int[] dims, long found) =>
         Error(source, $"truncated data: expected {ElementCount(dims)} bytes of data (dimensions {Shape(dims)}), found {found}");
 
     /// <summary>Product of the dimensions; the header check guarantees it fits an array.</summary>
-    private static int ElementCount(int[] dims)
+    private static int ElementCount(int[] dims) => (int)Product(dims);
+
+    private static BigInteger Product(ReadOnlySpan<int> dims)
     {
-        long count = 1;
+        BigInteger product = BigInteger.One;
         foreach (int d in dims)
-            count *= d;
-        return (int)count;
+            product *= d;
+        return product;
     }
 
     private static string Shape(int[] dims) => string.Join('x', dims);

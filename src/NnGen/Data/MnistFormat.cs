@@ -86,10 +86,12 @@ public static class MnistFormat
     /// <param name="labelsPath">IDX labels file (magic <c>0x00000801</c>).</param>
     /// <param name="classes">Number of classes; every label must be below it.</param>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
-    /// <exception cref="InvalidDataException">A file is malformed, or the two files disagree in count.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed, holds no images, or the two files disagree in count.</exception>
     public static Dataset LoadPair(string imagesPath, string labelsPath, int classes = 10)
     {
         float[] pixels = Idx.ReadImages(imagesPath, out int count, out int rows, out int cols);
+        if (count == 0)
+            throw new InvalidDataException($"{imagesPath}: the header declares 0 images ({count}x{rows}x{cols}); a dataset needs at least one");
         byte[] labels = Idx.ReadLabels(labelsPath, classes);
         if (labels.Length != count)
             throw new InvalidDataException(

@@ -87,4 +87,35 @@ public sealed class DatasetTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Dataset(new float[4], [0, 3], featureSize: 2, classes: 3));
         Assert.Contains("index 1", e.Message);
     }
+
+    [Fact]
+    public void A_regression_dataset_keeps_target_rows_through_splits()
+    {
+        var data = new Dataset([1, 2, 3, 4, 5, 6], new float[] { 0.5f, -1, 2, 3, 4, 5 }, featureSize: 2, targetSize: 2);
+
+        var (train, validation) = data.SplitLast(0.3); // floor(3 * 0.7) = 2 samples for training
+
+        Assert.Equal((3, 2, 2, 0), (data.Count, data.FeatureSize, data.TargetSize, data.Classes));
+        Assert.Equal([0.5f, -1f, 2f, 3f], train.Targets);
+        Assert.Equal([4f, 5f], validation.Targets);
+        Assert.Equal([5f, 6f], validation.Features);
+        Assert.True(validation.IsRegression);
+        Assert.Equal("This dataset holds regression targets, not class labels: use Targets.",
+            Assert.Throws<InvalidOperationException>(() => data.OneHotLabels()).Message);
+        Assert.Equal("This dataset holds class labels, not regression targets: use OneHotLabels() or SparseLabels().",
+            Assert.Throws<InvalidOperationException>(() => Make(2).Targets).Message);
+        Assert.False(Make(2).IsRegression);
+        Assert.Equal(0, Make(2).TargetSize);
+    }
+
+    [Fact]
+    public void A_regression_dataset_rejects_non_finite_targets_and_partial_rows()
+    {
+        Assert.StartsWith("Target 1 of sample 1 is NaN; targets must be finite.",
+            Assert.Throws<ArgumentException>(() => new Dataset([1, 2], new[] { 0f, 1, 2, float.NaN }, 1, 2)).Message);
+        Assert.StartsWith("3 targets are not whole rows of 2.",
+            Assert.Throws<ArgumentException>(() => new Dataset([1, 2], new[] { 0f, 1, 2 }, 1, 2)).Message);
+        Assert.StartsWith("2 samples of 3 features need 6 floats, but features holds 2.",
+            Assert.Throws<ArgumentException>(() => new Dataset([1, 2], new[] { 0f, 1 }, 3, 1)).Message);
+    }
 }

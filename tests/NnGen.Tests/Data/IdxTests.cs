@@ -259,4 +259,109 @@ public sealed class IdxTests : IDisposable
         Assert.Equal(path, e.FileName);
         Assert.Contains(path, e.Message);
     }
+
+    private string Message(byte[] bytes, bool gzip = false, string name = "bad")
+    {
+        string path = _files.Write(name, gzip ? IdxTestFiles.Gzip(bytes) : bytes);
+        var e = Assert.Throws<InvalidDataException>(() => Idx.Read(path));
+        Assert.StartsWith(path + ": ", e.Message);
+        return e.Message[(path.Length + 2)..];
+    }
+
+    [Fact]
+    public void ReadImages_WrongRank_NamesBothRanks()
+    {
+        string path = _files.Write("rank2", IdxTestFiles.Build(0x00000802, [1, 1], [0]));
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path, out _, out _, out _));
+
+        Assert.Equal($"{path}: wrong magic number: expected 0x00000803 (unsigned byte, 3 dimensions), found 0x00000802 (unsigned byte, 2 dimensions)", e.Message);
+    }
+
+    [Fact]
+    public void Read_ZeroRankAndNegativeSizes_AreRejected()
+    {
+        Assert.Equal("the header declares 0 dimensions; expected at least 1", Message(IdxTestFiles.Build(0x00000800, [], [])));
+        Assert.Equal("dimension 1 has negative size -3", Message(IdxTestFiles.Build(0x00000802, [1, -3], [])));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_OverflowingDimensions_AreRejectedByName(bool gzip)
+    {
+        Assert.Equal("dimensions 0x2147483647x2147483647: one item (2147483647x2147483647, dimensions 1 to 2) holds 4611686014132420609 elements, more than the 2147483591 a .NET array can",
+            Message(IdxTestFiles.Build(0x00000803, [0, int.MaxValue, int.MaxValue], []), gzip));
+        Assert.Equal("dimensions 1x65537x65537: one item (65537x65537, dimensions 1 to 2) holds 4295098369 elements, more than the 2147483591 a .NET array can",
+            Message(IdxTestFiles.Build(0x00000803, [1, 65537, 65537], []), gzip));
+        Assert.Equal("dimensions 65536x32768 hold 2147483648 elements, more than the 2147483591 a .NET array can",
+            Message(IdxTestFiles.Build(0x00000802, [65536, 32768], []), gzip));
+    }
+
+    [Theory]
+    [InlineData(0, 28)]
+    [InlineData(28, 0)]
+    public void ReadImages_ImagesWithoutPixels_AreRejected(int rows, int cols)
+    {
+        string path = _files.Write("empty-images", IdxTestFiles.Images(5, rows, cols, []));
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path, out _, out _, out _));
+
+        Assert.Equal($"{path}: images of {rows}x{cols} pixels (dimensions 5x{rows}x{cols}): rows and columns must be at least 1", e.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_TrailingBytes_AreRejectedRawAndGzip(bool gzip)
+    {
+        string message = Message(IdxTestFiles.Build(0x00000801, [2], [1, 2, 3, 4, 5]), gzip);
+
+        // A raw file's length is known, so the surplus is counted before any data is read.
+        Assert.Equal($"unexpected {(gzip ? "" : "3 ")}trailing bytes after the 2 bytes of data that dimensions 2 call for (trailing data is rejected)", message);
+    }
+
+    [Fact]
+    public void Read_TruncatedRawNonSeekableStream_SaysExpectedAndFound()
+    {
+        byte[] bytes = IdxTestFiles.Build(0x00000801, [200_000], IdxTestFiles.Ramp(150_000));
+        using var pipe = new NonSeekable(bytes);
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.Read(pipe, "pipe"));
+
+        Assert.Equal("pipe: truncated data: expected 200000 bytes of data (dimensions 200000), found 150000", e.Message);
+    }
+
+    [Fact]
+    public void Read_LargeNonSeekableStream_GrowsToTheFullData()
+    {
+        byte[] data = IdxTestFiles.Ramp(300_001); // several doublings of the 64 KiB start
+        using var pipe = new NonSeekable(IdxTestFiles.Build(0x00000801, [data.Length], data));
+
+        Assert.Equal(data, Idx.Read(pipe, "pipe").Data);
+    }
+
+    /// <summary>A 16-byte file (or its gzip) that claims 1 x 46340 x 46340 images must cost little memory, not 8 GiB.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadImages_HugeHeaderOnTinyFile_AllocatesLittle(bool gzip)
+    {
+        byte[] header = IdxTestFiles.Images(1, 46340, 46340, IdxTestFiles.Ramp(gzip ? 1000 : 0));
+        string path = _files.Write("huge", gzip ? IdxTestFiles.Gzip(header) : header);
+        Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path, out _, out _, out _)); // warm up
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path, out _, out _, out _));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal($"{path}: truncated data: expected 2147395600 bytes of data (dimensions 1x46340x46340), found {(gzip ? 1000 : 0)}", e.Message);
+        Assert.True(allocated < 1 << 20, $"reading a {new FileInfo(path).Length}-byte file allocated {allocated} bytes");
+    }
+
+    /// <summary>A readable stream that cannot seek, so its length is unknown to the reader.</summary>
+    private sealed class NonSeekable(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
 }

@@ -63,6 +63,28 @@ public sealed class MnistFormatTests : IDisposable
     }
 
     [Fact]
+    public void LoadPair_ZeroImages_IsInvalidData()
+    {
+        string images = _files.Write("imgs", IdxTestFiles.Images(0, 28, 28, []));
+        string labels = _files.Write("lbls", IdxTestFiles.Labels([]));
+
+        var e = Assert.Throws<InvalidDataException>(() => MnistFormat.LoadPair(images, labels));
+
+        Assert.Equal($"{images}: the header declares 0 images (0x28x28); a dataset needs at least one", e.Message);
+    }
+
+    [Fact]
+    public void LoadPair_LabelOutOfRange_NamesLabelsFile()
+    {
+        string images = _files.Write("imgs", IdxTestFiles.Images(2, 1, 1, [1, 2]));
+        string labels = _files.Write("lbls", IdxTestFiles.Labels([1, 7]));
+
+        var e = Assert.Throws<InvalidDataException>(() => MnistFormat.LoadPair(images, labels, classes: 5));
+
+        Assert.Equal($"{labels}: label 7 at index 1 is out of range for 5 classes (expected 0 to 4)", e.Message);
+    }
+
+    [Fact]
     public void FashionMnist_FindDirectory_PrefersExplicitFolder()
     {
         WriteTinyDataset();

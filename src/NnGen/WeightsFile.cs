@@ -1,5 +1,7 @@
 using System;
 using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -27,11 +29,16 @@ public static class WeightsFile
     /// <summary>The format version this library writes and reads.</summary>
     public const uint Version = 1;
 
-    /// <summary>Writes the file atomically: to a temporary file beside it, then renamed over the target.</summary>
+    /// <summary>
+    /// Writes the file atomically: to a temporary file beside it (<c>&lt;path&gt;.tmp-&lt;process id&gt;</c>), then renamed
+    /// over the target. Temporary files that earlier writes to the same path left behind because their process was killed
+    /// are deleted first; those of a process that is still running are kept.
+    /// </summary>
     public static void Save(string path, string architecture, ReadOnlySpan<float> parameters)
     {
         string full = Path.GetFullPath(path);
-        string temp = full + ".tmp-" + Environment.ProcessId;
+        DeleteStaleTemporaryFiles(full);
+        string temp = full + TemporarySuffix + Environment.ProcessId;
         try
         {
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -44,6 +51,44 @@ public static class WeightsFile
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private const string TemporarySuffix = ".tmp-";
+
+    /// <summary>
+    /// Deletes the files <c>&lt;full&gt;.tmp-&lt;pid&gt;</c> whose process is no longer running: what a write killed before its
+    /// rename leaves. Our own process's name is left alone (this write overwrites it), as is any name that does not end in a
+    /// process id. Best effort: a file that cannot be deleted (gone already, no permission) does not fail the save.
+    /// </summary>
+    private static void DeleteStaleTemporaryFiles(string full)
+    {
+        string? directory = Path.GetDirectoryName(full);
+        if (directory is null || !Directory.Exists(directory)) return;
+        string prefix = Path.GetFileName(full) + TemporarySuffix;
+        foreach (string file in Directory.EnumerateFiles(directory, prefix + "*"))
+        {
+            ReadOnlySpan<char> name = Path.GetFileName(file.AsSpan());
+            // The pattern's match is loose (a '*' or '?' in the target's name, 8.3 names on Windows): check the prefix exactly.
+            if (!name.StartsWith(prefix, StringComparison.Ordinal)
+                || !int.TryParse(name[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+                || pid == Environment.ProcessId || IsRunning(pid))
+                continue;
+            try { File.Delete(file); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* left for a later save */ }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using Process process = Process.GetProcessById(pid);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no process has that id
         }
     }
 

@@ -11,7 +11,8 @@ namespace NnGen.Callbacks;
 /// Saves the weights after every epoch, or only after epochs that improved a monitored metric, as Keras 3's
 /// <c>keras.callbacks.ModelCheckpoint</c> with <c>save_weights_only=True</c>. Files are written with
 /// <see cref="NetworkExtensions.Save"/> (docs/weights-format.md): to a temporary file that is then renamed over the
-/// target, so a failed save leaves the previous checkpoint intact. Load one with <see cref="NetworkExtensions.Load"/>.
+/// target, so a failed save leaves the previous checkpoint intact; the temporary file a killed save left behind is
+/// deleted by the next save to the same path. Load one with <see cref="NetworkExtensions.Load"/>.
 /// </summary>
 /// <remarks>
 /// <para>

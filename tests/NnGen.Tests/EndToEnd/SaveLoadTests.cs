@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using NnGen.Tests.Networks;
@@ -68,6 +69,59 @@ public sealed class SaveLoadTests : IDisposable
         Assert.True(net.Parameters.SequenceEqual(before));
 
         static byte[] Flip(byte[] b, int i) { b[i] ^= 0x40; return b; }
+    }
+
+    /// <summary>Starts a real process; <c>sh</c> runs <paramref name="script"/> with <paramref name="arg"/> as <c>$0</c>.</summary>
+    private static Process Start(string script, string arg = "x") =>
+        Process.Start(new ProcessStartInfo("sh") { ArgumentList = { "-c", script, arg } })!;
+
+    [Fact]
+    public void A_save_deletes_what_a_killed_earlier_write_to_the_same_path_left()
+    {
+        string path = Path.Combine(_dir, "net.nngw");
+        // A real writer killed mid-write: it creates "<path>.tmp-<its pid>", writes part of a header, and is killed (SIGKILL).
+        using Process killed = Start("printf NNGW > \"$0.tmp-$$\"; kill -KILL $$", path);
+        killed.WaitForExit();
+        Assert.Equal(137, killed.ExitCode); // 128 + SIGKILL: it really was killed
+        string leftover = path + ".tmp-" + killed.Id;
+        Assert.True(File.Exists(leftover));
+        string otherPath = Path.Combine(_dir, "other.nngw.tmp-" + killed.Id); // another target's: not ours to judge
+        string notAPid = path + ".tmp-notes";
+        File.WriteAllText(otherPath, "NNGW");
+        File.WriteAllText(notAPid, "kept");
+
+        var net = new OddMlp(seed: 1);
+        net.Save(path);
+
+        Assert.False(File.Exists(leftover));
+        Assert.True(File.Exists(otherPath));
+        Assert.True(File.Exists(notAPid));
+        var loaded = new OddMlp(seed: 2);
+        loaded.Load(path);
+        Assert.True(loaded.Parameters.SequenceEqual(net.Parameters));
+    }
+
+    [Fact]
+    public void A_save_keeps_the_temporary_file_of_a_writer_that_is_still_running()
+    {
+        string path = Path.Combine(_dir, "net.nngw");
+        using Process live = Start("exec sleep 60");
+        try
+        {
+            string temp = path + ".tmp-" + live.Id;
+            File.WriteAllText(temp, "NNGW");
+            new OddMlp(seed: 1).Save(path);
+            Assert.True(File.Exists(temp));
+
+            live.Kill();
+            live.WaitForExit();
+            new OddMlp(seed: 1).Save(path); // now it is stale
+            Assert.False(File.Exists(temp));
+        }
+        finally
+        {
+            if (!live.HasExited) live.Kill();
+        }
     }
 
     [Fact]

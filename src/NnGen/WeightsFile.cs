@@ -59,20 +59,28 @@ public static class WeightsFile
     /// <summary>
     /// Deletes the files <c>&lt;full&gt;.tmp-&lt;pid&gt;</c> whose process is no longer running: what a write killed before its
     /// rename leaves. Our own process's name is left alone (this write overwrites it), as is any name that does not end in a
-    /// process id. Best effort: a file that cannot be deleted (gone already, no permission) does not fail the save.
+    /// process id.
     /// </summary>
     private static void DeleteStaleTemporaryFiles(string full)
     {
-        string? directory = Path.GetDirectoryName(full);
-        if (directory is null || !Directory.Exists(directory)) return;
-        string prefix = Path.GetFileName(full) + TemporarySuffix;
-        foreach (string file in Directory.EnumerateFiles(directory, prefix + "*"))
+        string name = Path.GetFileName(full);
+        DeleteStaleTemporaryFiles(Path.GetDirectoryName(full), target => target == name);
+    }
+
+    /// <summary>
+    /// Deletes the files <c>&lt;target&gt;.tmp-&lt;pid&gt;</c> in <paramref name="directory"/> whose target name
+    /// <paramref name="isTarget"/> accepts and whose process is no longer running (see <see cref="Save"/>). Best effort: a
+    /// file that cannot be deleted (gone already, no permission) is left for a later save and fails nothing.
+    /// </summary>
+    internal static void DeleteStaleTemporaryFiles(string? directory, Func<string, bool> isTarget)
+    {
+        if (!Directory.Exists(directory)) return; // also when null (the root); the write then fails by itself
+        foreach (string file in Directory.EnumerateFiles(directory, "*" + TemporarySuffix + "*"))
         {
-            ReadOnlySpan<char> name = Path.GetFileName(file.AsSpan());
-            // The pattern's match is loose (a '*' or '?' in the target's name, 8.3 names on Windows): check the prefix exactly.
-            if (!name.StartsWith(prefix, StringComparison.Ordinal)
-                || !int.TryParse(name[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-                || pid == Environment.ProcessId || IsRunning(pid))
+            string name = Path.GetFileName(file);
+            int at = name.LastIndexOf(TemporarySuffix, StringComparison.Ordinal);
+            if (at < 0 || !int.TryParse(name.AsSpan(at + TemporarySuffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+                || !isTarget(name[..at]) || pid == Environment.ProcessId || IsRunning(pid))
                 continue;
             try { File.Delete(file); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* left for a later save */ }

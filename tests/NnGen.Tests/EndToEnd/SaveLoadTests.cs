@@ -126,6 +126,27 @@ public sealed class SaveLoadTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_checksum_is_the_standard_crc32_of_every_byte_before_it()
+    {
+        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8)); // the check value of CRC-32/ISO-HDLC (zip, PNG)
+        Assert.Equal(0u, Crc32.Compute([]));
+        Assert.Equal(0xD202EF8Du, Crc32.Compute([0]));
+        using var stream = new MemoryStream();
+        WeightsFile.Write(stream, "", []);
+        // The smallest file: magic, version 1, empty architecture text, no parameters, and the CRC-32 of those 16 bytes.
+        Assert.Equal(Convert.FromHexString("4E4E4757" + "01000000" + "00000000" + "00000000" + "7B08E70E"), stream.ToArray());
+    }
+
+    [Fact]
+    public void The_smallest_file_loads_into_a_network_with_no_parameters()
+    {
+        string path = Path.Combine(_dir, "empty.nngw");
+        WeightsFile.Save(path, "", []);
+        Assert.Equal(20, new FileInfo(path).Length);
+        WeightsFile.Load(path, "", []); // no exception: 0-byte text and 0 parameters are valid lengths
+    }
+
     /// <summary>Loading <paramref name="path"/> throws exactly <typeparamref name="T"/> with the message "Cannot load weights from 'path': what." and changes no weight.</summary>
     private static void AssertRejected<T>(OddMlp net, string path, string what) where T : Exception
     {

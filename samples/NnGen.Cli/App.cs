@@ -17,7 +17,8 @@ namespace NnGen.Cli;
 /// <summary>
 /// <c>NnGen.Cli train | evaluate | predict | tune</c>: the Keras tutorial's MLP from the command line. <see cref="Run"/> takes the
 /// writers for normal output and errors, so tests run it in-process. A bad command line or a failure prints one line
-/// on the error writer and returns 2 (usage) or 1 (failure); nothing prints a stack trace.
+/// on the error writer and returns 2 (usage) or 1 (failure); nothing prints a stack trace. Output folders are checked
+/// (created and probe-written) before a command loads or trains anything.
 /// </summary>
 public static class App
 {
@@ -131,6 +132,7 @@ public static class App
         };
         train.SetAction(p =>
         {
+            string dir = Output.Check(p.GetValue(trainOut)!, "model.nngw", "accuracy.png", "loss.png", "predictions.png", "confusion_matrix.png");
             (Dataset trainSet, Dataset? test, string source) = Inputs.LoadLabelled(p.GetValue(data), Csv(p, labelColumn, pixelScale));
             if (p.GetValue(limit) is int n) trainSet = trainSet.Take(n);
             var model = new MnistMlp(p.GetValue(seed));
@@ -153,8 +155,6 @@ public static class App
 
             Dataset shown = test ?? trainSet.SplitLast(split).Validation;
             if (test is not null) Report(output, model, test, "Test", names: null);
-            string dir = p.GetValue(trainOut)!;
-            Directory.CreateDirectory(dir);
             string path = Path.Combine(dir, "model.nngw");
             model.Save(path);
             output.WriteLine($"Weights: {path}");
@@ -171,6 +171,7 @@ public static class App
         };
         evaluate.SetAction(p =>
         {
+            if (p.GetValue(evaluateOut) is string pictures) Output.Check(pictures, "predictions.png", "confusion_matrix.png");
             var model = Load(p.GetValue(weights)!);
             (Dataset trainSet, Dataset? test, _) = Inputs.LoadLabelled(p.GetValue(data), Csv(p, labelColumn, pixelScale));
             Dataset set = test ?? trainSet;
@@ -236,6 +237,7 @@ public static class App
         };
         tune.SetAction(p =>
         {
+            string dir = Output.Check(p.GetValue(tuneOut)!, "tuning.csv", "model.nngw");
             (Dataset trainSet, Dataset? test, string source) = Inputs.LoadLabelled(p.GetValue(data), Csv(p, labelColumn, pixelScale));
             if (p.GetValue(limit) is int n) trainSet = trainSet.Take(n);
             var space = new SearchSpace()
@@ -256,8 +258,6 @@ public static class App
             TuningResult result = tuner.Search(runs, trainSet.Features, trainSet.OneHotLabels());
             output.WriteLine();
             output.Write(result.Results);
-            string dir = p.GetValue(tuneOut)!;
-            Directory.CreateDirectory(dir);
             string csvPath = Path.Combine(dir, "tuning.csv");
             result.Results.WriteCsv(csvPath);
             string weights = Path.Combine(dir, "model.nngw");
@@ -290,7 +290,7 @@ public static class App
 
     private static MnistMlp Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"--weights: {path} does not exist.");
+        Inputs.RequireFile(path, "--weights", "a weights file written by train (model.nngw)");
         var model = new MnistMlp();
         model.Load(path);
         return model;

@@ -23,10 +23,11 @@ internal static class Inputs
         }
         if (Directory.Exists(path))
         {
+            if (IsCsv(path)) throw new IOException($"--data: {path} is a directory, but its name says a .csv file; give the CSV file, or a folder of MNIST-format IDX files.");
             (Dataset train, Dataset test) = MnistFormat.Load(path, Classes);
             return (CheckSize(train, path), CheckSize(test, path), path);
         }
-        if (!File.Exists(path)) throw new FileNotFoundException($"--data: {path} does not exist.");
+        RequireFile(path, "--data", "a folder of MNIST-format IDX files or a .csv file");
         if (!IsCsv(path))
             throw new InvalidDataException($"--data: {path} is neither a folder of MNIST-format IDX files nor a .csv file.");
         return (CheckSize(Csv.Load(path, csv with { Classes = Classes }), path), null, path);
@@ -35,7 +36,7 @@ internal static class Inputs
     /// <summary>Images to classify: a PNG (or JPEG), a CSV file (a label column is skipped), or an IDX images file.</summary>
     public static float[] LoadImages(string path, CsvOptions csv, bool invert)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist.");
+        RequireFile(path, "images", "an image file (PNG or JPEG), a .csv file or an IDX images file");
         float[] features;
         string extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is ".png" or ".jpg" or ".jpeg")
@@ -76,6 +77,13 @@ internal static class Inputs
                 pixels[y * Side + x] = (0.299f * c.Red + 0.587f * c.Green + 0.114f * c.Blue) / 255f * (c.Alpha / 255f);
             }
         return pixels;
+    }
+
+    /// <summary>Throws unless <paramref name="path"/> is a file, saying whether nothing or a directory is there, and what was expected.</summary>
+    public static void RequireFile(string path, string option, string expected)
+    {
+        if (Directory.Exists(path)) throw new IOException($"{option}: {path} is a directory, but {expected} is expected.");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{option}: {path} does not exist.", path);
     }
 
     private static bool IsCsv(string path) => Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase);

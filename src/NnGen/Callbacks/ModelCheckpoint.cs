@@ -11,7 +11,9 @@ namespace NnGen.Callbacks;
 /// Saves the weights after every epoch, or only after epochs that improved a monitored metric, as Keras 3's
 /// <c>keras.callbacks.ModelCheckpoint</c> with <c>save_weights_only=True</c>. Files are written with
 /// <see cref="NetworkExtensions.Save"/> (docs/weights-format.md): to a temporary file that is then renamed over the
-/// target, so a failed save leaves the previous checkpoint intact. Load one with <see cref="NetworkExtensions.Load"/>.
+/// target, so a failed save leaves the previous checkpoint intact; the temporary files killed saves left behind
+/// (<c>&lt;file&gt;.tmp-&lt;pid&gt;</c> of a process no longer running) are deleted at the next save, for every file name the
+/// path template can produce in that folder. Load one with <see cref="NetworkExtensions.Load"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -35,6 +37,7 @@ namespace NnGen.Callbacks;
 public sealed partial class ModelCheckpoint : MonitorCallback
 {
     private readonly List<Segment> _segments;
+    private readonly Regex _fileNames;
 
     /// <summary>Creates the callback.</summary>
     /// <param name="filePath">Where to save; may contain placeholders such as <c>{epoch:D2}</c> and <c>{val_loss:F4}</c>.</param>
@@ -51,6 +54,7 @@ public sealed partial class ModelCheckpoint : MonitorCallback
         if (initialValueThreshold is float t && !float.IsFinite(t))
             throw new ArgumentOutOfRangeException(nameof(initialValueThreshold), initialValueThreshold, "The initial value threshold must be a finite number.");
         _segments = Parse(filePath);
+        _fileNames = FileNames(_segments);
         FilePath = filePath;
         SaveBestOnly = saveBestOnly;
         Best = initialValueThreshold ?? Worst;
@@ -90,6 +94,8 @@ public sealed partial class ModelCheckpoint : MonitorCallback
         {
             string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+            // What killed saves of any epoch left in this folder; Save itself cleans only its own path's.
+            WeightsFile.DeleteStaleTemporaryFiles(directory, _fileNames.IsMatch);
             context.Network.Save(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -149,6 +155,24 @@ public sealed partial class ModelCheckpoint : MonitorCallback
         }
         if (literal.Length > 0) segments.Add(new Segment(null, literal.ToString()));
         return segments;
+    }
+
+    /// <summary>The file names the template can produce (the part after its last separator): each placeholder matches anything.</summary>
+    private static Regex FileNames(List<Segment> segments)
+    {
+        var pattern = new StringBuilder();
+        foreach (Segment s in segments)
+        {
+            if (s.Name is not null)
+            {
+                pattern.Append(".*");
+                continue;
+            }
+            int separator = s.Text.LastIndexOfAny(['/', Path.DirectorySeparatorChar]);
+            if (separator >= 0) pattern.Clear();
+            pattern.Append(Regex.Escape(s.Text[(separator + 1)..]));
+        }
+        return new Regex($"^{pattern}$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
     }
 
     /// <summary>Keras's Python format specs <c>02d</c> and <c>.4f</c> as .NET's <c>D2</c> and <c>F4</c>; anything else unchanged.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using NnGen.Callbacks;
@@ -99,6 +100,32 @@ public sealed class ModelCheckpointTests : IDisposable
         Assert.Throws<IOException>(() => harness.Run(new ModelCheckpoint(path), "val_loss", 0.5f));
         Assert.Equal(["taken.nngw"], Files());
         Assert.True(Directory.Exists(path));
+    }
+
+    [Fact]
+    public void A_save_deletes_what_killed_saves_of_other_epochs_left_and_keeps_live_writers_files()
+    {
+        using Process dead = Process.Start("sh", ["-c", "exit 0"]);
+        dead.WaitForExit();
+        using Process live = Process.Start("sleep", ["60"]);
+        try
+        {
+            // A killed earlier run saved "ckpt-{epoch}.nngw" up to epoch 7; this run writes epoch 1 only, another path.
+            string sub = Path.Combine(_dir, "ckpt");
+            Directory.CreateDirectory(sub);
+            foreach (string leftover in new[] { $"ckpt-07.nngw.tmp-{dead.Id}", $"ckpt-05.nngw.tmp-{live.Id}", $"notes.txt.tmp-{dead.Id}", $"ckpt-06.nngw.tmp-x" })
+                File.WriteAllText(Path.Combine(sub, leftover), "NNGW");
+
+            var harness = new CallbackHarness(new SparseNet(1));
+            harness.Run(new ModelCheckpoint(Path.Combine(sub, "ckpt-{epoch:D2}.nngw")), "val_loss", 0.5f);
+
+            string[] kept = ["ckpt-01.nngw", $"ckpt-05.nngw.tmp-{live.Id}", "ckpt-06.nngw.tmp-x", $"notes.txt.tmp-{dead.Id}"];
+            Assert.Equal(["ckpt", .. kept.Select(f => Path.Combine("ckpt", f)).Order(StringComparer.Ordinal)], Files());
+        }
+        finally
+        {
+            live.Kill();
+        }
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Consumes NnGen as a new user would: packs NnGen, NnGen.Plots and NnGen.Terminal into a local folder, creates a
 # fresh `dotnet new console` app outside the repository that references them through a nuget.config (that folder plus
-# nuget.org), declares README's seed network, and builds and runs it in Debug and in Release: Summary, a short Fit on
-# synthetic data, Evaluate, Predict, Save/Load, a PNG from NnGen.Plots and NnGen.Terminal's progress choice.
+# nuget.org), declares README's seed network, and builds and runs it in Debug (NnGen reached only through NnGen.Plots
+# and NnGen.Terminal) and in Release (NnGen referenced directly too): Summary, a short Fit on synthetic data,
+# Evaluate, Predict, Save/Load, a PNG from NnGen.Plots and NnGen.Terminal's progress choice.
 # Fails on any warning or error of the pack, the build or the run. Usage: eng/consumer-check.sh [work-folder]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -53,7 +54,8 @@ cat >"$app/nuget.config" <<XML
   </packageSources>
 </configuration>
 XML
-for package in NnGen NnGen.Plots NnGen.Terminal; do
+# First NnGen.Plots and NnGen.Terminal only: NnGen comes with them, and so must its generator and analyzers.
+for package in NnGen.Plots NnGen.Terminal; do
   run dotnet add "$app" package "$package" --version "$version"
 done
 
@@ -113,6 +115,8 @@ Console.WriteLine("consumer check: all good");
 CS
 
 for configuration in Debug Release; do
+  # Then, for Release, the direct reference README describes.
+  if [ "$configuration" = Release ]; then run dotnet add "$app" package NnGen --version "$version"; fi
   run dotnet build "$app" -c "$configuration"
   run dotnet run --project "$app" -c "$configuration" --no-build
   grep -q "consumer check: all good" "$work/last.log" || fail "the $configuration app did not finish"

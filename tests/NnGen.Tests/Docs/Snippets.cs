@@ -37,16 +37,14 @@ internal sealed record ProjectSnippet(Chunk Block, string Directory, Chunk? Outp
     public IEnumerable<(string Path, string Text)> Files()
     {
         string[] lines = Block.Code.Split('\n');
-        int start = -1;
-        string? name = null;
-        for (int i = 0; i <= lines.Length; i++)
+        var markers = lines.Select((line, index) => (Match: Regex.Match(line, @"^// (\w+\.cs)$"), Index: index)).Where(m => m.Match.Success).ToList();
+        if (markers.Count == 0 || markers[0].Index != 0)
+            throw new InvalidDataException($"{Block.File}({Block.Line}): a project snippet starts with a '// Name.cs' line, and each of its files does.");
+        for (int k = 0; k < markers.Count; k++)
         {
-            Match marker = i < lines.Length ? Regex.Match(lines[i], @"^// (\w+\.cs)$") : Match.Empty;
-            if (i < lines.Length && !marker.Success) continue;
-            if (name is not null) yield return (Directory + "/" + name, string.Join("\n", lines[start..i]));
-            if (marker.Success) (name, start) = (marker.Groups[1].Value, i + 1);
+            int end = k + 1 < markers.Count ? markers[k + 1].Index : lines.Length;
+            yield return (Directory + "/" + markers[k].Match.Groups[1].Value, string.Join("\n", lines[(markers[k].Index + 1)..end]));
         }
-        if (name is null) throw new InvalidDataException($"{Block.File}({Block.Line}): a project snippet needs '// Name.cs' lines that start its files.");
     }
 }
 

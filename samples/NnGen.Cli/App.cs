@@ -62,7 +62,7 @@ public static class App
         };
         var labelColumn = new Option<string?>("--label-column")
         {
-            Description = "CSV: the label column, by header name or 0-based index. Default: the column named 'label', else the first.",
+            Description = "CSV: the label column, by header name or 0-based index. Default: the column named 'label' (a file without one needs this option).",
             HelpName = "name|index",
         };
         var pixelScale = new Option<float>("--pixel-max")

@@ -234,6 +234,7 @@ internal static class Emitter
         w.Line("};");
         w.Line();
         w.Line($"string global::NnGen.INetwork.Name => {Literal(spec.ModelName)};");
+        w.Line("ref global::NnGen.Kernels.ConcurrentUseGuard global::NnGen.INetwork.InUse => ref _inUse;");
         w.Line("int global::NnGen.INetwork.InputSize => InputSize;");
         w.Line("int global::NnGen.INetwork.OutputSize => OutputSize;");
         w.Line("int global::NnGen.INetwork.TargetSize => TargetSize;");

@@ -64,6 +64,14 @@ public interface INetwork
 
     /// <summary>Inference: rows * InputSize floats in, rows * OutputSize floats out. Any number of rows.</summary>
     void Predict(ReadOnlySpan<float> inputs, Span<float> outputs);
+
+    /// <summary>
+    /// The instance's concurrent-use guard. Each generated entry point holds it for its call; the operations of
+    /// <see cref="NetworkExtensions"/> that span many calls (<c>Fit</c>, <c>Evaluate</c>, <c>Save</c>, <c>Load</c>) hold it
+    /// throughout, so that another thread's call meanwhile throws instead of reading half-updated weights.
+    /// </summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    ref Kernels.ConcurrentUseGuard InUse { get; }
 }
 
 /// <summary>One row of <c>Summary()</c>.</summary>

@@ -57,6 +57,14 @@ public static class NetworkExtensions
         int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true, int seed = 0,
         int verbose = 1, TextWriter? output = null, IEnumerable<Callback>? callbacks = null)
     {
+        int outer = Enter(network, nameof(Fit));
+        try { return FitCore(network, inputs, targets, epochs, batchSize, validationSplit, shuffle, seed, verbose, output, callbacks); }
+        finally { network.InUse.Exit(outer); }
+    }
+
+    private static History FitCore(INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets,
+        int epochs, int batchSize, double validationSplit, bool shuffle, int seed, int verbose, TextWriter? output, IEnumerable<Callback>? callbacks)
+    {
         int n = CheckData(network, inputs, targets);
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Epochs must be 0 or more.");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be positive.");
@@ -152,7 +160,10 @@ public static class NetworkExtensions
         CheckData(network, inputs, targets);
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be positive.");
         TrainingData.Check(network, inputs, targets, 0, null);
-        (float loss, float metric) = EvaluateCore(network, inputs, targets, batchSize);
+        float loss, metric;
+        int outer = Enter(network, nameof(Evaluate));
+        try { (loss, metric) = EvaluateCore(network, inputs, targets, batchSize); }
+        finally { network.InUse.Exit(outer); }
         return network.Loss == Loss.MeanSquaredError ? new Evaluation(loss, float.NaN, metric) : new Evaluation(loss, metric);
     }
 
@@ -271,17 +282,31 @@ public static class NetworkExtensions
     }
 
     /// <summary>Saves the weights, trainable then non-trainable (docs/weights-format.md), atomically.</summary>
-    public static void Save(this INetwork network, string path) =>
-        WeightsFile.Save(path, network.Architecture, AllWeights(network));
+    public static void Save(this INetwork network, string path)
+    {
+        float[] all;
+        int outer = Enter(network, nameof(Save));
+        try { all = AllWeights(network); }
+        finally { network.InUse.Exit(outer); }
+        WeightsFile.Save(path, network.Architecture, all);
+    }
 
     /// <summary>Loads weights saved by a network of the same architecture; anything else throws and leaves the weights unchanged.</summary>
     public static void Load(this INetwork network, string path)
     {
         float[] all = new float[network.Parameters.Length + network.NonTrainableParameters.Length];
         WeightsFile.Load(path, network.Architecture, all);
-        all.AsSpan(0, network.Parameters.Length).CopyTo(network.Parameters);
-        all.AsSpan(network.Parameters.Length).CopyTo(network.NonTrainableParameters);
+        int outer = Enter(network, nameof(Load));
+        try
+        {
+            all.AsSpan(0, network.Parameters.Length).CopyTo(network.Parameters);
+            all.AsSpan(network.Parameters.Length).CopyTo(network.NonTrainableParameters);
+        }
+        finally { network.InUse.Exit(outer); }
     }
+
+    /// <summary>Holds the network's concurrent-use guard for an operation of many calls (see <see cref="INetwork.InUse"/>).</summary>
+    private static int Enter(INetwork network, string operation) => network.InUse.Enter(network.GetType().Name, operation);
 
     /// <summary>A copy of every weight: the trainable parameters followed by the non-trainable ones.</summary>
     public static float[] AllWeights(this INetwork network)

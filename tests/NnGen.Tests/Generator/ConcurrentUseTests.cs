@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Runtime.ExceptionServices;
@@ -187,6 +188,62 @@ public class ConcurrentUseTests
 
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {done} calls returned a wrong result:\n" + string.Join("\n", wrong.Take(10)));
         Assert.True(refused > 0, $"The two threads never overlapped in {done} calls: the test exercised nothing.");
+    }
+
+    /// <summary>A callback that, at the end of the first batch, signals <see cref="Inside"/> and waits for <see cref="Release"/>.</summary>
+    private sealed class Pause : Callbacks.Callback, IDisposable
+    {
+        public ManualResetEventSlim Inside { get; } = new();
+        public ManualResetEventSlim Release { get; } = new();
+        public override void OnBatchEnd(Callbacks.TrainingContext context, int batch, float loss, float accuracy)
+        {
+            if (batch != 1) return;
+            Inside.Set();
+            Release.Wait();
+        }
+        public void Dispose() { Inside.Dispose(); Release.Dispose(); }
+    }
+
+    /// <summary>
+    /// Fit holds the instance from its first batch to its last, optimizer steps included: another thread's Predict,
+    /// Evaluate, Save, Load or Fit meanwhile throws rather than read weights between two updates.
+    /// </summary>
+    [Fact]
+    public void OperationsOfManyCallsHoldTheInstanceThroughout()
+    {
+        var net = new MnistMlp(1);
+        float[] x = Inputs(8, 7), y = OneHot(8);
+        using var pause = new Pause();
+        var trainer = new Thread(() => net.Fit(x, y, epochs: 1, batchSize: 4, verbose: 0, callbacks: [pause]));
+        trainer.Start();
+        Assert.True(pause.Inside.Wait(TimeSpan.FromMinutes(1)), "Fit did not reach the end of its first batch.");
+        string path = Path.Combine(Path.GetTempPath(), $"nngen-inuse-{Guid.NewGuid():N}.nngw");
+        try
+        {
+            float[] weightsInside = net.Parameters.ToArray(); // read on this thread, without the guard: only for comparison
+            Assert.Equal(InUse("Predict"), Assert.Throws<InvalidOperationException>(() => net.Predict(x, new float[80])).Message);
+            Assert.Equal(InUse("Evaluate"), Assert.Throws<InvalidOperationException>(() => net.Evaluate(x, y)).Message);
+            Assert.Equal(InUse("Save"), Assert.Throws<InvalidOperationException>(() => net.Save(path)).Message);
+            Assert.False(File.Exists(path));
+            new MnistMlp(9).Save(path);
+            Assert.Equal(InUse("Load"), Assert.Throws<InvalidOperationException>(() => net.Load(path)).Message);
+            Assert.Equal(InUse("Fit"), Assert.Throws<InvalidOperationException>(() => net.Fit(x, y, verbose: 0)).Message);
+            Assert.Equal(weightsInside, net.Parameters.ToArray());
+        }
+        finally
+        {
+            pause.Release.Set();
+            trainer.Join();
+            File.Delete(path);
+        }
+        // Released when Fit returns: the same calls now go through, from another thread.
+        OnOtherThreads(() =>
+        {
+            net.Evaluate(x, y);
+            net.Save(path);
+            net.Load(path);
+        });
+        File.Delete(path);
     }
 
     /// <summary>Runs each action on a thread of its own, waits for all, and rethrows the first exception.</summary>

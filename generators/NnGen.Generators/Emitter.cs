@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NnGen.Generators.Layers;
 using NnGen.Generators.Model;
 using static NnGen.Generators.CodeWriter;
 
@@ -19,18 +20,6 @@ internal static class Emitter
 {
     public const string Version = "0.1.0";
 
-    // The generated code names every type from global:: and needs no using directive, no contextual keyword (var,
-    // nuint, nameof) and nothing newer than C# 8: a user's member, type, namespace or global using of the same name
-    // cannot capture a name, and any project from LangVersion 8 up compiles it.
-    private const string V = "global::System.Runtime.Intrinsics.Vector256";
-    private const string V512 = "global::System.Runtime.Intrinsics.Vector512";
-    private const string V128 = "global::System.Runtime.Intrinsics.Vector128";
-    private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
-    private const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
-    private const string Simd = "global::NnGen.Kernels.Simd";
-    private const string Math = "global::System.Math";
-    private const string NUInt = "global::System.UIntPtr"; // nuint, which a type of that name would shadow
-    private const string Rows = "rows";
 
     public static string Emit(NetworkSpec spec)
     {
@@ -52,11 +41,11 @@ internal static class Emitter
         EmitConstruction(w, spec, shapes);
         EmitInterface(w, spec, shapes);
         EmitEntryPoints(w, spec, shapes);
-        EmitForward(w, shapes);
+        EmitForward(w, spec, shapes);
         EmitPenalty(w, shapes);
         EmitBackward(w, spec, shapes);
-        EmitTasks(w, shapes);
-        foreach (LayerShape s in shapes.Where(s => s.IsDense)) EmitDenseKernels(w, s);
+        EmitTasks(w, spec, shapes);
+        foreach (LayerShape s in shapes) s.Layer.EmitMethods(w, s);
         w.Close();
 
         foreach (ContainingType _ in spec.ContainingTypes) w.Close();
@@ -69,45 +58,21 @@ internal static class Emitter
 
     /// <summary>The canonical architecture text recorded in weights files.</summary>
     public static string Architecture(NetworkSpec spec) =>
-        string.Join(" > ", new[] { $"Input({Int(spec.Input)})" }.Concat(spec.Layers.Select(l => l.Kind switch
-        {
-            LayerKind.Dense => $"Dense({Int(l.Units)}, {l.Activation})",
-            LayerKind.Dropout => $"Dropout({Float(l.Rate).TrimEnd('f')})",
-            LayerKind.Activation => $"Activation({l.Activation})",
-            _ => "BatchNormalization",
-        })));
+        string.Join(" > ", new[] { $"Input{spec.Input}" }.Concat(spec.Layers.Select(l => l.Architecture)));
 
-    private static string Out(LayerShape s) => $"_y{s.Index}";
-    private static string Delta(LayerShape s) => $"_dy{s.Index}";
-    private static string Method(LayerShape s, string what) => $"{s.Layer.Kind}{s.Index}{what}";
-    private static string KernelOffset(LayerShape s) => s.IsDense ? $"Dense{s.Index}Kernel" : $"{s.Layer.Kind}{s.Index}Gamma";
-    private static string BiasOffset(LayerShape s) => s.IsDense ? $"Dense{s.Index}Bias" : $"{s.Layer.Kind}{s.Index}Beta";
-    private static string MeanOffset(LayerShape s) => $"{s.Layer.Kind}{s.Index}MovingMean";
-    private static string VarianceOffset(LayerShape s) => $"{s.Layer.Kind}{s.Index}MovingVariance";
-    private static string ActivationName(ActivationKind a) => $"global::NnGen.Activation.{a}";
+    private static string Out(LayerShape s) => LayerContext.Output(s.Index);
+    private static string Delta(LayerShape s) => LayerContext.Delta(s.Index);
 
-    /// <summary>The activation a layer applies to its output (none for BatchNormalization and Dropout).</summary>
-    private static ActivationKind? ActivationOf(LayerShape s) =>
-        s.Layer.Kind is LayerKind.Dense or LayerKind.Activation ? s.Layer.Activation : null;
-
-    /// <summary>The block of the layer's input: the batch for the first layer, the previous layer's output otherwise.</summary>
-    private static string InputArray(EquatableArray<LayerShape> shapes, int i) => i == 0 ? "_x" : Out(shapes[i - 1]);
+    /// <summary>What a layer's code is written against: its input array, its input-gradient array, its place.</summary>
+    private static LayerContext Context(NetworkSpec spec, EquatableArray<LayerShape> shapes, int i) =>
+        new(shapes[i], i == 0 ? "_x" : Out(shapes[i - 1]), i == 0 ? null : Delta(shapes[i - 1]), i == shapes.Count - 1, FusedOutputGradient(spec), RunTask);
 
     private static void EmitLegend(CodeWriter w, NetworkSpec spec, EquatableArray<LayerShape> shapes)
     {
         w.Line("// Dimensions (B = samples in the batch):");
-        w.Line($"//   input                      {spec.Input}");
+        w.Line($"//   input                      {spec.Input.Size}");
         foreach (LayerShape s in shapes)
-        {
-            string what = s.Layer.Kind switch
-            {
-                LayerKind.Dense => $"{s.Inputs} -> {s.Outputs}, {s.Layer.Activation.ToString().ToLowerInvariant()}; kernel ({s.Inputs}, {s.Outputs}), bias ({s.Outputs}); {Int(s.Parameters)} parameters",
-                LayerKind.BatchNormalization => $"{s.Inputs}; gamma, beta ({s.Outputs}) trainable; moving mean, variance ({s.Outputs})",
-                LayerKind.Dropout => $"{s.Inputs}; rate {Float(s.Layer.Rate).TrimEnd('f')}",
-                _ => $"{s.Inputs}; {s.Layer.Activation.ToString().ToLowerInvariant()}",
-            };
-            w.Line($"//   {$"{Comment(s.Layer.Name)} ({s.Layer.Kind})",-34} {what}");
-        }
+            w.Line($"//   {$"{Comment(s.Layer.Name)} ({s.Layer.Kind})",-34} {s.Layer.Legend(s)}");
         w.Line();
     }
 
@@ -128,21 +93,7 @@ internal static class Emitter
         w.Line($"public const int NonTrainableCount = {ShapeInference.StateCount(shapes)};");
         w.Line();
         w.Line("// Where each layer's parameters live in _parameters (and its gradients in _gradients), and its moving statistics in _state.");
-        foreach (LayerShape s in shapes)
-        {
-            if (s.IsDense)
-            {
-                w.Line($"private const int {KernelOffset(s)} = {s.KernelOffset}; // ({s.Inputs}, {s.Outputs}) {Comment(s.Layer.Name)} kernel");
-                w.Line($"private const int {BiasOffset(s)} = {s.BiasOffset}; // ({s.Outputs}) {Comment(s.Layer.Name)} bias");
-            }
-            else if (s.Layer.Kind == LayerKind.BatchNormalization)
-            {
-                w.Line($"private const int {KernelOffset(s)} = {s.KernelOffset}; // ({s.Outputs}) {Comment(s.Layer.Name)} gamma");
-                w.Line($"private const int {BiasOffset(s)} = {s.BiasOffset}; // ({s.Outputs}) {Comment(s.Layer.Name)} beta");
-                w.Line($"private const int {MeanOffset(s)} = {s.StateOffset}; // ({s.Outputs}) {Comment(s.Layer.Name)} moving mean, in _state");
-                w.Line($"private const int {VarianceOffset(s)} = {s.StateOffset + s.Outputs}; // ({s.Outputs}) {Comment(s.Layer.Name)} moving variance, in _state");
-            }
-        }
+        foreach (LayerShape s in shapes) s.Layer.EmitConstants(w, s);
         w.Line();
     }
 
@@ -151,7 +102,7 @@ internal static class Emitter
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         w.Line("private readonly float[] _state = new float[NonTrainableCount];");
-        if (shapes.Any(s => s.Layer.Kind == LayerKind.Dropout)) w.Line("private global::NnGen.Rng _dropoutRng; // dropout masks, seeded with the weights");
+        foreach (SharedField f in SharedFields(shapes)) w.Line(f.Declaration);
         w.Line("private global::NnGen.Optimizers.IOptimizer _optimizer;");
         w.Line("private global::NnGen.Kernels.ConcurrentUseGuard _inUse; // entered by every public member that works in the buffers below or the parameters");
         w.Line("private int _capacity; // B that the buffers below hold; they grow only when a larger batch arrives");
@@ -160,16 +111,16 @@ internal static class Emitter
         foreach (LayerShape s in shapes)
         {
             w.Line($"private float[] {Out(s)} = global::System.Array.Empty<float>(), {Delta(s)} = global::System.Array.Empty<float>(); // (B, {s.Outputs}) {Comment(s.Layer.Name)} output and its gradient");
-            if (s.Layer.Kind == LayerKind.Dropout)
-                w.Line($"private float[] _mask{s.Index} = global::System.Array.Empty<float>(); // (B, {s.Outputs}) {Comment(s.Layer.Name)} mask: 0 or 1/(1 - rate)");
-            if (s.Layer.Kind == LayerKind.BatchNormalization)
-            {
-                w.Line($"private float[] _xhat{s.Index} = global::System.Array.Empty<float>(); // (B, {s.Outputs}) {Comment(s.Layer.Name)} normalised input");
-                w.Line($"private readonly float[] _invStd{s.Index} = new float[{s.Outputs}], _scale{s.Index} = new float[{s.Outputs}]; // ({s.Outputs}) 1/sqrt(var + eps) of the batch; scratch");
-            }
+            foreach (Buffer b in s.Layer.Buffers(s))
+                w.Line(b.PerRow
+                    ? $"private float[] {b.Field} = global::System.Array.Empty<float>(); // (B, {b.Length}) {b.Comment}"
+                    : $"private readonly float[] {b.Field} = new float[{b.Length}]; // ({b.Length}) {b.Comment}");
         }
         w.Line();
     }
+
+    private static IEnumerable<SharedField> SharedFields(EquatableArray<LayerShape> shapes) =>
+        shapes.SelectMany(s => s.Layer.SharedFields).Distinct();
 
     private static void EmitConstruction(CodeWriter w, NetworkSpec spec, EquatableArray<LayerShape> shapes)
     {
@@ -195,22 +146,8 @@ internal static class Emitter
         w.Line("/// <summary>Re-initialises every layer from <paramref name=\"seed\"/> (kernels by their initialiser, zero biases, unit BatchNormalization scales and variances) and resets the optimizer.</summary>");
         OpenGuarded(w, spec, "public void InitializeWeights(int seed)");
         w.Line("global::NnGen.Rng rng = new global::NnGen.Rng(seed);");
-        foreach (LayerShape s in shapes)
-        {
-            if (s.IsDense)
-            {
-                w.Line($"global::NnGen.Initializers.Initialize((global::NnGen.Initializer){s.Layer.Initializer}, Block(_parameters, {KernelOffset(s)}, {s.Inputs * s.Outputs}), {s.Inputs}, {s.Outputs}, ref rng);");
-                w.Line($"Block(_parameters, {BiasOffset(s)}, {s.Outputs}).Clear();");
-            }
-            else if (s.Layer.Kind == LayerKind.BatchNormalization)
-            {
-                w.Line($"Block(_parameters, {KernelOffset(s)}, {s.Outputs}).Fill(1f); // gamma");
-                w.Line($"Block(_parameters, {BiasOffset(s)}, {s.Outputs}).Clear(); // beta");
-                w.Line($"Block(_state, {MeanOffset(s)}, {s.Outputs}).Clear();");
-                w.Line($"Block(_state, {VarianceOffset(s)}, {s.Outputs}).Fill(1f);");
-            }
-        }
-        if (shapes.Any(s => s.Layer.Kind == LayerKind.Dropout)) w.Line("_dropoutRng = new global::NnGen.Rng(~(long)seed);");
+        foreach (LayerShape s in shapes) s.Layer.EmitInitialize(w, s);
+        foreach (SharedField f in SharedFields(shapes)) w.Line(f.Initialization);
         w.Line("_optimizer.Reset();");
         CloseGuarded(w);
         w.Line();
@@ -230,7 +167,7 @@ internal static class Emitter
         w.Line("private static readonly global::NnGen.LayerInfo[] LayerInfos = new global::NnGen.LayerInfo[]");
         w.Line("{");
         foreach (LayerShape s in shapes)
-            w.Line($"    new global::NnGen.LayerInfo({Literal(s.Layer.Name)}, \"{s.Layer.Kind}\", {s.Inputs}, {s.Outputs}, {ActivationName(ActivationOf(s) ?? ActivationKind.Linear)}, {s.Parameters}, {s.KernelOffset}, {s.StateParameters}),");
+            w.Line($"    new global::NnGen.LayerInfo({Literal(s.Layer.Name)}, \"{s.Layer.Kind}\", {s.Inputs}, {s.Outputs}, {ActivationName(s.Layer.OutputActivation ?? ActivationKind.Linear)}, {s.Parameters}, {s.ParameterOffset}, {s.State}),");
         w.Line("};");
         w.Line();
         w.Line($"string global::NnGen.INetwork.Name => {Literal(spec.ModelName)};");
@@ -301,8 +238,7 @@ internal static class Emitter
         {
             w.Line($"{Out(s)} = new float[rows * {s.Outputs}];");
             w.Line($"{Delta(s)} = new float[rows * {s.Outputs}];");
-            if (s.Layer.Kind == LayerKind.Dropout) w.Line($"_mask{s.Index} = new float[rows * {s.Outputs}];");
-            if (s.Layer.Kind == LayerKind.BatchNormalization) w.Line($"_xhat{s.Index} = new float[rows * {s.Outputs}];");
+            foreach (Buffer b in s.Layer.Buffers(s).Where(b => b.PerRow)) w.Line($"{b.Field} = new float[rows * {b.Length}];");
         }
         w.Line("_capacity = rows;");
         w.Close();
@@ -331,70 +267,34 @@ internal static class Emitter
         w.Close();
     }
 
-    private static string At(string array) => $"{MemoryMarshal}.GetArrayDataReference({array})";
-    private static string Task(LayerShape s, string what) => $"Task{Method(s, what)}";
+    private static string TaskConstant(ParallelTask t) => $"Task{t.Name}";
 
     /// <summary>
     /// A kernel call: through the worker pool when its split dimension has at least two blocks to share out, directly
     /// otherwise (a 10-unit output layer is one block of columns; handing half of nothing to another core only costs).
     /// </summary>
-    private static string RunTask(LayerShape s, string what)
-    {
-        bool splittable = what == "InputGradient" ? s.Inputs >= 8 : s.Outputs > 32;
-        return splittable
-            ? $"Run({Task(s, what)}, rows * {s.Inputs * s.Outputs});"
-            : $"((global::NnGen.Kernels.IParallelWork)this).Execute({Task(s, what)}, 0, 1);";
-    }
+    private static string RunTask(ParallelTask t) => t.Splittable
+        ? $"Run({TaskConstant(t)}, rows * {t.Work});"
+        : $"((global::NnGen.Kernels.IParallelWork)this).Execute({TaskConstant(t)}, 0, 1);";
 
-    private static void EmitForward(CodeWriter w, EquatableArray<LayerShape> shapes)
+    private static void EmitForward(CodeWriter w, NetworkSpec spec, EquatableArray<LayerShape> shapes)
     {
         w.Line("/// <summary>Forward pass of <paramref name=\"rows\"/> samples; leaves every layer's output in its buffer.</summary>");
         w.Open("private void Forward(global::System.ReadOnlySpan<float> inputs, int rows, bool training)");
         w.Line("inputs.CopyTo(_x); // the layers read _x, so that worker threads can too");
         w.Line("_rows = rows;");
-        for (int i = 0; i < shapes.Count; i++)
-        {
-            LayerShape s = shapes[i];
-            int n = s.Outputs;
-            string y = $"Block({Out(s)}, 0, rows * {n})";
-            string x = $"Block({InputArray(shapes, i)}, 0, rows * {n})";
-            switch (s.Layer.Kind)
-            {
-                case LayerKind.Dense:
-                    w.Line(RunTask(s, "Forward"));
-                    if (s.Layer.Activation is not (ActivationKind.Linear or ActivationKind.Relu))
-                        w.Line($"global::NnGen.Kernels.ActivationKernels.Forward({ActivationName(s.Layer.Activation)}, {y}, {n});");
-                    break;
-                case LayerKind.Activation:
-                    w.Line($"{x}.CopyTo({y});");
-                    w.Line($"global::NnGen.Kernels.ActivationKernels.Forward({ActivationName(s.Layer.Activation)}, {y}, {n});");
-                    break;
-                case LayerKind.Dropout:
-                    w.Line($"if (training) global::NnGen.Kernels.LayerKernels.DropoutTraining({y}, Block(_mask{s.Index}, 0, rows * {n}), {x}, {Float(s.Layer.Rate)}, ref _dropoutRng);");
-                    w.Line($"else {x}.CopyTo({y});");
-                    break;
-                case LayerKind.BatchNormalization:
-                    string gamma = $"Block(_parameters, {KernelOffset(s)}, {n})", beta = $"Block(_parameters, {BiasOffset(s)}, {n})";
-                    string mean = $"Block(_state, {MeanOffset(s)}, {n})", variance = $"Block(_state, {VarianceOffset(s)}, {n})";
-                    w.Line($"if (training) global::NnGen.Kernels.LayerKernels.BatchNormTraining({y}, Block(_xhat{s.Index}, 0, rows * {n}), _invStd{s.Index}, {x}, {gamma}, {beta}, {mean}, {variance}, {n}, {Float(s.Layer.Momentum)}, {Float(s.Layer.Epsilon)});");
-                    w.Line($"else global::NnGen.Kernels.LayerKernels.BatchNormInference({y}, {x}, {gamma}, {beta}, {mean}, {variance}, {n}, {Float(s.Layer.Epsilon)}, _scale{s.Index});");
-                    break;
-            }
-        }
+        for (int i = 0; i < shapes.Count; i++) shapes[i].Layer.EmitForward(w, Context(spec, shapes, i));
         w.Close();
         w.Line();
     }
-
-    private static IEnumerable<LayerShape> Regularised(EquatableArray<LayerShape> shapes) =>
-        shapes.Where(s => s.IsDense && (s.Layer.L1 != 0 || s.Layer.L2 != 0));
 
     private static void EmitPenalty(CodeWriter w, EquatableArray<LayerShape> shapes)
     {
         w.Line("/// <summary>The kernel regularisers' contribution to the loss: Σ l1·Σ|w| + l2·Σw² (0 without regularisers).</summary>");
         w.Open("private float Penalty()");
         w.Line("float penalty = 0f;");
-        foreach (LayerShape s in Regularised(shapes))
-            w.Line($"penalty += global::NnGen.Kernels.LayerKernels.RegularizationPenalty(Block(_parameters, {KernelOffset(s)}, {s.Inputs * s.Outputs}), {Float(s.Layer.L1)}, {Float(s.Layer.L2)});");
+        foreach (LayerShape s in shapes)
+            if (s.Layer.Penalty(s) is { } term) w.Line($"penalty += {term};");
         w.Line("return penalty;");
         w.Close();
         w.Line();
@@ -402,8 +302,7 @@ internal static class Emitter
 
     /// <summary>True when the output activation's Jacobian cancels against the loss's (see LossKernels.LogitGradient).</summary>
     public static bool FusedOutputGradient(NetworkSpec spec) =>
-        spec.Layers[spec.Layers.Count - 1].Kind is LayerKind.Dense or LayerKind.Activation &&
-        (spec.Layers[spec.Layers.Count - 1].Activation, spec.Loss) switch
+        (spec.Layers[spec.Layers.Count - 1].OutputActivation, spec.Loss) switch
         {
             (ActivationKind.Softmax, LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy) => true,
             (ActivationKind.Sigmoid, LossKind.BinaryCrossEntropy) => true,
@@ -421,7 +320,7 @@ internal static class Emitter
         bool fused = FusedOutputGradient(spec);
         if (fused)
         {
-            w.Line($"// {Comment(last.Layer.Name)}: {last.Layer.Activation.ToString().ToLowerInvariant()} and {Parser.Display(spec.Loss)} together: the gradient w.r.t. the logits directly.");
+            w.Line($"// {Comment(last.Layer.Name)}: {last.Layer.OutputActivation.ToString().ToLowerInvariant()} and {Parser.Display(spec.Loss)} together: the gradient w.r.t. the logits directly.");
             w.Line($"global::NnGen.Kernels.LossKernels.LogitGradient({loss}, {lastDelta}, {lastBlock}, targets, {last.Outputs});");
         }
         else
@@ -431,38 +330,8 @@ internal static class Emitter
         }
         for (int i = shapes.Count - 1; i >= 0; i--)
         {
-            LayerShape s = shapes[i];
-            int n = s.Outputs;
-            bool skipActivation = fused && i == shapes.Count - 1;
-            string y = $"Block({Out(s)}, 0, rows * {n})";
-            string dy = $"Block({Delta(s)}, 0, rows * {n})";
-            string? dx = i > 0 ? $"Block({Delta(shapes[i - 1])}, 0, rows * {s.Inputs})" : null;
-            if (i != shapes.Count - 1) w.Line($"// {Comment(s.Layer.Name)}");
-            switch (s.Layer.Kind)
-            {
-                case LayerKind.Dense:
-                    if (!skipActivation && s.Layer.Activation != ActivationKind.Linear)
-                        w.Line($"global::NnGen.Kernels.ActivationKernels.Backward({ActivationName(s.Layer.Activation)}, {dy}, {y}, {n});");
-                    w.Line(RunTask(s, "WeightGradient"));
-                    if (s.Layer.L1 != 0 || s.Layer.L2 != 0)
-                        w.Line($"global::NnGen.Kernels.LayerKernels.AddRegularizationGradient(Block(_gradients, {KernelOffset(s)}, {s.Inputs * n}), Block(_parameters, {KernelOffset(s)}, {s.Inputs * n}), {Float(s.Layer.L1)}, {Float(s.Layer.L2)});");
-                    w.Line($"global::NnGen.Kernels.ActivationKernels.ColumnSums(Block(_gradients, {BiasOffset(s)}, {n}), {dy}, {n});");
-                    if (i > 0) w.Line(RunTask(s, "InputGradient"));
-                    break;
-                case LayerKind.Activation:
-                    if (dx is null) break;
-                    w.Line($"{dy}.CopyTo({dx});");
-                    if (!skipActivation && s.Layer.Activation != ActivationKind.Linear)
-                        w.Line($"global::NnGen.Kernels.ActivationKernels.Backward({ActivationName(s.Layer.Activation)}, {dx}, {y}, {n});");
-                    break;
-                case LayerKind.Dropout:
-                    if (dx is not null) w.Line($"global::NnGen.Kernels.LayerKernels.Multiply({dx}, {dy}, Block(_mask{s.Index}, 0, rows * {n}));");
-                    break;
-                case LayerKind.BatchNormalization:
-                    // The first layer has no input gradient to pass on: its dx is computed in place over its own dy.
-                    w.Line($"global::NnGen.Kernels.LayerKernels.BatchNormBackward({dx ?? dy}, Block(_gradients, {KernelOffset(s)}, {n}), Block(_gradients, {BiasOffset(s)}, {n}), {dy}, Block(_xhat{s.Index}, 0, rows * {n}), Block(_parameters, {KernelOffset(s)}, {n}), _invStd{s.Index}, {n}, _scale{s.Index});");
-                    break;
-            }
+            if (i != shapes.Count - 1) w.Line($"// {Comment(shapes[i].Layer.Name)}");
+            shapes[i].Layer.EmitBackward(w, Context(spec, shapes, i));
         }
         w.Close();
         w.Line();
@@ -473,15 +342,10 @@ internal static class Emitter
     /// or the input features (input gradient) in whole register tiles; Run executes one on the worker pool when the
     /// work pays for the hand-off, on the calling thread otherwise.
     /// </summary>
-    private static void EmitTasks(CodeWriter w, EquatableArray<LayerShape> shapes)
+    private static void EmitTasks(CodeWriter w, NetworkSpec spec, EquatableArray<LayerShape> shapes)
     {
-        int task = 0;
-        foreach (LayerShape s in shapes.Where(s => s.IsDense))
-        {
-            w.Line($"private const int {Task(s, "Forward")} = {task++};");
-            w.Line($"private const int {Task(s, "WeightGradient")} = {task++};");
-            if (s.Index > 1) w.Line($"private const int {Task(s, "InputGradient")} = {task++};");
-        }
+        var tasks = Enumerable.Range(0, shapes.Count).SelectMany(i => shapes[i].Layer.Tasks(Context(spec, shapes, i))).ToList();
+        for (int t = 0; t < tasks.Count; t++) w.Line($"private const int {TaskConstant(tasks[t])} = {t};");
         w.Line();
         w.Open("private void Run(int task, int work)");
         w.Line("if (work >= global::NnGen.Kernels.Workers.MinParallelWork && global::NnGen.Kernels.Workers.Count > 1) global::NnGen.Kernels.Workers.Run(this, task);");
@@ -493,330 +357,15 @@ internal static class Emitter
         w.Line($"ref float g = ref {MemoryMarshal}.GetArrayDataReference(_gradients);");
         w.Line("int from, to;");
         w.Open("switch (task)");
-        for (int i = 0; i < shapes.Count; i++)
+        foreach (ParallelTask t in tasks)
         {
-            LayerShape s = shapes[i];
-            if (!s.IsDense) continue;
-            string x = At(InputArray(shapes, i));
-            w.Line($"case {Task(s, "Forward")}:");
-            w.Line($"    (from, to) = global::NnGen.Kernels.Workers.Partition(part, parts, {s.Outputs}, 32);");
-            w.Line($"    {Method(s, "Forward")}(ref {At(Out(s))}, ref {x}, ref {Unsafe}.Add(ref p, {KernelOffset(s)}), ref {Unsafe}.Add(ref p, {BiasOffset(s)}), _rows, from, to);");
+            w.Line($"case {TaskConstant(t)}:");
+            w.Line($"    (from, to) = global::NnGen.Kernels.Workers.Partition(part, parts, {t.Length}, {t.Block});");
+            w.Line($"    {t.Call}");
             w.Line("    break;");
-            w.Line($"case {Task(s, "WeightGradient")}:");
-            w.Line($"    (from, to) = global::NnGen.Kernels.Workers.Partition(part, parts, {s.Outputs}, 32);");
-            w.Line($"    {Method(s, "WeightGradient")}(ref {Unsafe}.Add(ref g, {KernelOffset(s)}), ref {At(Delta(s))}, ref {x}, _rows, from, to);");
-            w.Line("    break;");
-            if (i > 0)
-            {
-                w.Line($"case {Task(s, "InputGradient")}:");
-                w.Line($"    (from, to) = global::NnGen.Kernels.Workers.Partition(part, parts, {s.Inputs}, 4);");
-                w.Line($"    {Method(s, "InputGradient")}(ref {At(Delta(shapes[i - 1]))}, ref {At(Delta(s))}, ref {Unsafe}.Add(ref p, {KernelOffset(s)}), _rows, from, to);");
-                w.Line("    break;");
-            }
         }
         w.Close();
         w.Close();
         w.Line();
-    }
-
-    // Kernels are compiled fully optimised on first use ([AggressiveOptimization]) instead of starting in tier 0:
-    // the first epoch then runs as fast as the rest.
-    private static void EmitDenseKernels(CodeWriter w, LayerShape s)
-    {
-        int k = s.Inputs, n = s.Outputs;
-        bool relu = s.Layer.Activation == ActivationKind.Relu;
-        w.Line($"/// <summary>{Xml(s.Layer.Name)}: y (rows, {n}) = {(relu ? "relu(" : "")}x (rows, {k}) · w ({k}, {n}) + b ({n}){(relu ? ")" : "")}, columns [j0, j1).</summary>");
-        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        w.Open($"private static void {Method(s, "Forward")}(ref float y, ref float x, ref float w, ref float b, int rows, int j0, int j1)");
-        EmitGemm(w, new Gemm("y", "x", "w", "b", M: Rows, Reduction: Int(k), N: n, AStrideM: k, AStrideReduction: "1", Relu: relu));
-        w.Close();
-        w.Line();
-
-        w.Line($"/// <summary>{Xml(s.Layer.Name)}: dw ({k}, {n}) = x (rows, {k})ᵀ · dz (rows, {n}), columns [j0, j1).</summary>");
-        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        w.Open($"private static void {Method(s, "WeightGradient")}(ref float dw, ref float dz, ref float x, int rows, int j0, int j1)");
-        EmitGemm(w, new Gemm("dw", "x", "dz", Bias: null, M: Int(k), Reduction: Rows, N: n, AStrideM: 1, AStrideReduction: Int(k), Relu: false));
-        w.Close();
-        w.Line();
-
-        if (s.Index > 1)
-        {
-            w.Line($"/// <summary>{Xml(s.Layer.Name)}: dx (rows, {k}) = dz (rows, {n}) · w ({k}, {n})ᵀ, inputs [k0, k1).</summary>");
-            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-            w.Open($"private static void {Method(s, "InputGradient")}(ref float dx, ref float dz, ref float w, int rows, int k0, int k1)");
-            EmitInputGradient(w, k, n);
-            w.Close();
-            w.Line();
-        }
-    }
-
-    /// <summary>
-    /// C (M, N) = A (M, R) · B (R, N) [+ bias] [relu] over the columns [j0, j1), with N constant. A's element (m, r) is at
-    /// m·AStrideM + r·AStrideReduction; B and C are row-major with row length N. M or R is the runtime row count.
-    /// </summary>
-    private sealed record Gemm(string C, string A, string B, string? Bias, string M, string Reduction, int N, int AStrideM, string AStrideReduction, bool Relu);
-
-    private static void EmitGemm(CodeWriter w, Gemm g)
-    {
-        int n = g.N, n16 = n - n % 16, n32 = n - n % 32, n8 = n - n % 8;
-        w.Line($"const int N = {n};");
-        if (n % 32 == 0)
-        {
-            // 512-bit vectors where the CPU has them (widths in whole 32-column strips only, so no tails):
-            // 4 x 32 tiles of 8 Vector512 accumulators, single rows in 1 x 32 tiles with two accumulator sets.
-            w.Open($"if ({Simd}.IsEnabled512)");
-            w.Line($"int m4 = {g.M} - {g.M} % 4;");
-            w.Open("for (int j = j0; j < j1; j += 32)");
-            w.Open("for (int m = 0; m < m4; m += 4)");
-            EmitRowRefs(w, g);
-            EmitTile(w, g, rows: 4, vectors: 2, lanes: 16);
-            w.Close();
-            w.Close();
-            w.Open($"for (int m = m4; m < {g.M}; m++)");
-            EmitRowRefs(w, g);
-            w.Open("for (int j = j0; j < j1; j += 32)");
-            EmitTile(w, g, rows: 1, vectors: 2, lanes: 16);
-            w.Close();
-            w.Close();
-            w.Line("return;");
-            w.Close();
-        }
-        if (n >= 8)
-        {
-            w.Open($"if ({Simd}.IsEnabled)");
-            w.Line($"int m4 = {g.M} - {g.M} % 4;");
-            // Column strips outermost, so a strip of B stays in cache while every 4-row tile of A passes over it.
-            if (n16 > 0)
-            {
-                w.Line($"int end16 = {Math}.Min(j1, {n16});");
-                w.Open("for (int j = j0; j < end16; j += 16)");
-                w.Open("for (int m = 0; m < m4; m += 4)");
-                EmitRowRefs(w, g);
-                EmitTile(w, g, rows: 4, vectors: 2);
-                w.Close();
-                w.Close();
-            }
-            if (n % 16 != 0)
-            {
-                w.Open("if (j1 == N)");
-                if (n % 16 >= 8)
-                {
-                    w.Open("for (int m = 0; m < m4; m += 4)");
-                    EmitRowRefs(w, g);
-                    w.Line($"const int j = {n16};");
-                    EmitTile(w, g, rows: 4, vectors: 1);
-                    w.Close();
-                }
-                if (n % 8 != 0)
-                {
-                    w.Open("for (int m = 0; m < m4; m += 4)");
-                    EmitRowRefs(w, g);
-                    EmitScalarColumns(w, g, rows: 4, from: Int(n8), to: "N");
-                    w.Close();
-                }
-                w.Close();
-            }
-            // Remaining rows one at a time: 1 x 32 tiles with two accumulator sets (8 independent FMA chains).
-            w.Open($"for (int m = m4; m < {g.M}; m++)");
-            EmitRowRefs(w, g);
-            if (n32 > 0)
-            {
-                w.Open($"for (int j = j0; j < {Math}.Min(j1, {n32}); j += 32)");
-                EmitTile(w, g, rows: 1, vectors: 4);
-                w.Close();
-            }
-            if (n % 32 != 0)
-            {
-                w.Open("if (j1 == N)");
-                if (n8 > n32)
-                {
-                    w.Open($"for (int j = {n32}; j < {n8}; j += 8)");
-                    EmitTile(w, g, rows: 1, vectors: 1);
-                    w.Close();
-                }
-                if (n % 8 != 0) EmitScalarColumns(w, g, rows: 1, from: Int(n8), to: "N");
-                w.Close();
-            }
-            w.Close();
-            w.Line("return;");
-            w.Close();
-        }
-        w.Line("// Portable path.");
-        w.Open($"for (int m = 0; m < {g.M}; m++)");
-        EmitRowRefs(w, g);
-        EmitScalarColumns(w, g, rows: 1, from: "j0", to: "j1");
-        w.Close();
-    }
-
-    private static void EmitRowRefs(CodeWriter w, Gemm g)
-    {
-        w.Line($"ref float am = ref {Unsafe}.Add(ref {g.A}, m * {g.AStrideM});");
-        w.Line($"ref float cm = ref {Unsafe}.Add(ref {g.C}, m * N);");
-    }
-
-    /// <summary>
-    /// A rows x (8·vectors) register tile at column j: accumulators c{i}{v}, a loop over the reduction, one store.
-    /// A single-row tile alternates two accumulator sets between even and odd reduction steps, so the FMA latency is hidden.
-    /// </summary>
-    private static void EmitTile(CodeWriter w, Gemm g, int rows, int vectors, int lanes = 8)
-    {
-        string V = lanes == 16 ? V512 : Emitter.V;
-        string vt = $"{V}<float>"; // written out rather than var, which a type named var would capture
-        bool twoSets = rows == 1 && vectors > 1;
-        var vs = Enumerable.Range(0, vectors).ToList();
-        foreach (int v in vs)
-        {
-            string init = g.Bias is null ? $"{V}.Create(0f)" : $"{V}.LoadUnsafe(ref {g.Bias}, ({NUInt})(j + {lanes * v}))";
-            w.Line($"{vt} c0{v} = {init};");
-        }
-        for (int i = 1; i < rows; i++)
-            w.Line(string.Join(" ", vs.Select(v => $"{vt} c{i}{v} = c0{v};")));
-        if (twoSets) w.Line(string.Join(" ", vs.Select(v => $"{vt} d{v} = {V}.Create(0f);")));
-        w.Line($"ref float br = ref {Unsafe}.Add(ref {g.B}, j);");
-        w.Line("ref float ar = ref am;");
-        w.Line("int r = 0;");
-        if (twoSets)
-        {
-            w.Open($"for (; r + 2 <= {g.Reduction}; r += 2)");
-            w.Line(string.Join(" ", vs.Select(v => $"{vt} b{v} = {V}.LoadUnsafe(ref br{(v == 0 ? "" : $", ({NUInt}){lanes * v}")});")));
-            w.Line($"{vt} a0 = {V}.Create(ar);");
-            w.Line(string.Join(" ", vs.Select(v => $"c0{v} = {Simd}.MulAdd(a0, b{v}, c0{v});")));
-            w.Line(string.Join(" ", vs.Select(v => $"b{v} = {V}.LoadUnsafe(ref br, ({NUInt}){g.N + lanes * v});")));
-            w.Line($"a0 = {V}.Create({Unsafe}.Add(ref ar, {g.AStrideReduction}));");
-            w.Line(string.Join(" ", vs.Select(v => $"d{v} = {Simd}.MulAdd(a0, b{v}, d{v});")));
-            w.Line($"br = ref {Unsafe}.Add(ref br, {2 * g.N});");
-            w.Line($"ar = ref {Unsafe}.Add(ref ar, 2 * {g.AStrideReduction});");
-            w.Close();
-        }
-        w.Open($"for (; r < {g.Reduction}; r++)");
-        w.Line(string.Join(" ", vs.Select(v => $"{vt} b{v} = {V}.LoadUnsafe(ref br{(v == 0 ? "" : $", ({NUInt}){lanes * v}")});")));
-        for (int i = 0; i < rows; i++)
-        {
-            string a = i == 0 ? "ar" : $"{Unsafe}.Add(ref ar, {i * g.AStrideM})";
-            w.Line($"{vt} a{i} = {V}.Create({a});");
-            w.Line(string.Join(" ", vs.Select(v => $"c{i}{v} = {Simd}.MulAdd(a{i}, b{v}, c{i}{v});")));
-        }
-        w.Line($"br = ref {Unsafe}.Add(ref br, N);");
-        w.Line($"ar = ref {Unsafe}.Add(ref ar, {g.AStrideReduction});");
-        w.Close();
-        if (twoSets) w.Line(string.Join(" ", vs.Select(v => $"c0{v} += d{v};")));
-        if (g.Relu)
-        {
-            // max(0, c) with c second: maxps returns its second operand when either is NaN, so NaN propagates as in Keras.
-            w.Line($"{vt} zero = {V}.Create(0f);");
-            for (int i = 0; i < rows; i++)
-                w.Line(string.Join(" ", vs.Select(v => $"c{i}{v} = {V}.MaxNative(zero, c{i}{v});")));
-        }
-        for (int i = 0; i < rows; i++)
-            w.Line(string.Join(" ", vs.Select(v => $"{V}.StoreUnsafe(c{i}{v}, ref cm, ({NUInt})(j + {i * g.N + lanes * v}));")));
-    }
-
-    /// <summary>Scalar columns [from, to) for <paramref name="rows"/> consecutive rows starting at am/cm.</summary>
-    private static void EmitScalarColumns(CodeWriter w, Gemm g, int rows, string from, string to)
-    {
-        w.Open($"for (int j = {from}; j < {to}; j++)");
-        string init = g.Bias is null ? "0f" : $"{Unsafe}.Add(ref {g.Bias}, j)";
-        w.Line(string.Join(" ", Enumerable.Range(0, rows).Select(i => $"float s{i} = {init};")));
-        w.Line($"ref float br = ref {Unsafe}.Add(ref {g.B}, j);");
-        w.Line("ref float ar = ref am;");
-        w.Open($"for (int r = 0; r < {g.Reduction}; r++)");
-        w.Line("float bv = br;");
-        w.Line(string.Join(" ", Enumerable.Range(0, rows).Select(i => $"s{i} += {(i == 0 ? "ar" : $"{Unsafe}.Add(ref ar, {i * g.AStrideM})")} * bv;")));
-        w.Line($"br = ref {Unsafe}.Add(ref br, N);");
-        w.Line($"ar = ref {Unsafe}.Add(ref ar, {g.AStrideReduction});");
-        w.Close();
-        for (int i = 0; i < rows; i++)
-            w.Line($"{Unsafe}.Add(ref cm, {(i == 0 ? "" : $"{i * g.N} + ")}j) = {(g.Relu ? $"s{i} < 0f ? 0f : s{i}" : $"s{i}")};");
-        w.Close();
-    }
-
-    /// <summary>
-    /// dx (rows, K) = dz (rows, N) · w (K, N)ᵀ over the inputs [k0, k1), as blocked dot products along N: 2 rows x 4 inputs
-    /// (8 accumulators) per tile, reduced to 8 sums with one horizontal-add tree.
-    /// </summary>
-    private static void EmitInputGradient(CodeWriter w, int k, int n)
-    {
-        int n8 = n - n % 8, k4 = k - k % 4;
-        w.Line($"const int K = {k}, N = {n};");
-        if (n >= 8)
-        {
-            w.Open($"if ({Simd}.IsEnabled)");
-            w.Line($"int end4 = {Math}.Min(k1, {k4});");
-            w.Line("int r = 0;");
-            foreach (int tileRows in new[] { 2, 1 })
-            {
-                w.Open(tileRows == 2 ? "for (; r + 2 <= rows; r += 2)" : "for (; r < rows; r++)");
-                w.Line($"ref float dr = ref {Unsafe}.Add(ref dz, r * N);");
-                w.Line($"ref float xr = ref {Unsafe}.Add(ref dx, r * K);");
-                if (k4 > 0)
-                {
-                    w.Open("for (int k = k0; k < end4; k += 4)");
-                    EmitDotTile(w, tileRows, 4, n, n8);
-                    w.Close();
-                }
-                if (k % 4 != 0)
-                {
-                    w.Open($"if (k1 == K) for (int k = {k4}; k < K; k++)");
-                    EmitDotTile(w, tileRows, 1, n, n8);
-                    w.Close();
-                }
-                w.Close();
-            }
-            w.Line("return;");
-            w.Close();
-        }
-        w.Line("// Portable path.");
-        w.Open("for (int r = 0; r < rows; r++)");
-        w.Line($"ref float dr = ref {Unsafe}.Add(ref dz, r * N);");
-        w.Line($"ref float xr = ref {Unsafe}.Add(ref dx, r * K);");
-        w.Open("for (int k = k0; k < k1; k++)");
-        w.Line($"ref float wk = ref {Unsafe}.Add(ref w, k * N);");
-        w.Line("float s = 0f;");
-        w.Line($"for (int j = 0; j < N; j++) s += {Unsafe}.Add(ref dr, j) * {Unsafe}.Add(ref wk, j);");
-        w.Line($"{Unsafe}.Add(ref xr, k) = s;");
-        w.Close();
-        w.Close();
-    }
-
-    private static void EmitDotTile(CodeWriter w, int rows, int inputs, int n, int n8)
-    {
-        var pairs = (from i in Enumerable.Range(0, rows) from q in Enumerable.Range(0, inputs) select (i, q)).ToList();
-        string vt = $"{V}<float>";
-        w.Line($"ref float wk = ref {Unsafe}.Add(ref w, k * N);");
-        w.Line(string.Join(" ", pairs.Select(p => $"{vt} s{p.i}{p.q} = {V}.Create(0f);")));
-        w.Open($"for (int j = 0; j < {n8}; j += 8)");
-        for (int i = 0; i < rows; i++) w.Line($"{vt} d{i} = {V}.LoadUnsafe(ref dr, ({NUInt})(j{(i == 0 ? "" : $" + {i * n}")}));");
-        for (int q = 0; q < inputs; q++)
-        {
-            w.Line($"{vt} w{q} = {V}.LoadUnsafe(ref wk, ({NUInt})(j{(q == 0 ? "" : $" + {q * n}")}));");
-            w.Line(string.Join(" ", Enumerable.Range(0, rows).Select(i => $"s{i}{q} = {Simd}.MulAdd(d{i}, w{q}, s{i}{q});")));
-        }
-        w.Close();
-        if (inputs == 4)
-        {
-            string args = string.Join(", ", pairs.Select(p => $"s{p.i}{p.q}"));
-            if (rows == 2)
-            {
-                w.Line($"{vt} t = {Simd}.HorizontalSums({args});");
-                w.Line($"{V128}.StoreUnsafe({V}.GetLower(t), ref xr, ({NUInt})k);");
-                w.Line($"{V128}.StoreUnsafe({V}.GetUpper(t), ref xr, ({NUInt})(K + k));");
-            }
-            else
-            {
-                w.Line($"{V128}.StoreUnsafe({Simd}.HorizontalSums({args}), ref xr, ({NUInt})k);");
-            }
-        }
-        else
-        {
-            foreach (var (i, q) in pairs)
-                w.Line($"{Unsafe}.Add(ref xr, {(i == 0 ? "" : "K + ")}k{(q == 0 ? "" : $" + {q}")}) = {Simd}.HorizontalSum(s{i}{q});");
-        }
-        if (n % 8 != 0)
-        {
-            w.Open($"for (int j = {n8}; j < N; j++)");
-            foreach (var (i, q) in pairs)
-                w.Line($"{Unsafe}.Add(ref xr, {(i == 0 ? "" : "K + ")}k{(q == 0 ? "" : $" + {q}")}) += {Unsafe}.Add(ref dr, {(i == 0 ? "" : $"{i * n} + ")}j) * {Unsafe}.Add(ref wk, {(q == 0 ? "" : $"{q * n} + ")}j);");
-            w.Close();
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NnGen.Generators.Layers;
 
 namespace NnGen.Generators;
 
@@ -56,48 +57,24 @@ internal static class GeneratedMembers
     ];
 
     /// <summary>Every member generated for a network of <paramref name="denseLayers"/> Dense layers.</summary>
-    public static IEnumerable<Member> For(int denseLayers) => For(Enumerable.Repeat(Model.LayerKind.Dense, denseLayers).ToList());
+    public static IEnumerable<Member> For(int denseLayers) => For(Enumerable.Repeat(LayerKind.Dense, denseLayers).ToList());
 
     /// <summary>Every member generated for a network whose layers are of these kinds, explicit interface implementations aside.</summary>
-    public static IEnumerable<Member> For(IReadOnlyList<Model.LayerKind> layers)
+    public static IEnumerable<Member> For(IReadOnlyList<LayerKind> layers)
     {
+        var seen = new HashSet<string>();
         foreach (Member m in Fixed) yield return m;
-        if (layers.Contains(Model.LayerKind.Dropout)) yield return new("_dropoutRng", "field", null);
         for (int i = 1; i <= layers.Count; i++)
         {
             yield return new($"_y{i}", "field", null);
             yield return new($"_dy{i}", "field", null);
-            switch (layers[i - 1])
-            {
-                case Model.LayerKind.Dense:
-                    yield return new($"Dense{i}Kernel", "constant", null);
-                    yield return new($"Dense{i}Bias", "constant", null);
-                    yield return new($"TaskDense{i}Forward", "constant", null);
-                    yield return new($"TaskDense{i}WeightGradient", "constant", null);
-                    yield return new($"Dense{i}Forward", "method", ["ref float", "ref float", "ref float", "ref float", "int", "int", "int"]);
-                    yield return new($"Dense{i}WeightGradient", "method", ["ref float", "ref float", "ref float", "int", "int", "int"]);
-                    if (i > 1)
-                    {
-                        yield return new($"TaskDense{i}InputGradient", "constant", null);
-                        yield return new($"Dense{i}InputGradient", "method", ["ref float", "ref float", "ref float", "int", "int", "int"]);
-                    }
-                    break;
-                case Model.LayerKind.BatchNormalization:
-                    foreach (string part in new[] { "Gamma", "Beta", "MovingMean", "MovingVariance" })
-                        yield return new($"BatchNormalization{i}{part}", "constant", null);
-                    yield return new($"_xhat{i}", "field", null);
-                    yield return new($"_invStd{i}", "field", null);
-                    yield return new($"_scale{i}", "field", null);
-                    break;
-                case Model.LayerKind.Dropout:
-                    yield return new($"_mask{i}", "field", null);
-                    break;
-            }
+            foreach (Member m in layers[i - 1].Members(i))
+                if (seen.Add(m.Name)) yield return m; // a field shared by the layers of a kind is listed once
         }
     }
 
     /// <summary>The generated member that <paramref name="symbol"/>, a member of a network class of <paramref name="layers"/> layers, would collide with.</summary>
-    public static Member? CollisionWith(ISymbol symbol, IReadOnlyList<Model.LayerKind> layers)
+    public static Member? CollisionWith(ISymbol symbol, IReadOnlyList<LayerKind> layers)
     {
         string[]? parameters = Parameters(symbol);
         string name = symbol is IMethodSymbol { MethodKind: MethodKind.Constructor } ? Constructor : symbol.Name;

@@ -7,6 +7,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NnGen.Generators.Layers;
 using NnGen.Generators.Model;
 
 namespace NnGen.Generators;
@@ -30,16 +31,10 @@ internal static class Parser
     public const string SequentialAttribute = "NnGen.SequentialAttribute";
     public const string DenseAttribute = "NnGen.DenseAttribute";
 
-    /// <summary>Layer attributes by metadata name, with the Keras default name of the layer kind.</summary>
-    private static readonly Dictionary<string, (LayerKind Kind, string DefaultName)> LayerAttributes = new()
-    {
-        [DenseAttribute] = (LayerKind.Dense, "dense"),
-        ["NnGen.DropoutAttribute"] = (LayerKind.Dropout, "dropout"),
-        ["NnGen.BatchNormalizationAttribute"] = (LayerKind.BatchNormalization, "batch_normalization"),
-        ["NnGen.ActivationAttribute"] = (LayerKind.Activation, "activation"),
-    };
+    /// <summary>The layer kind an attribute declares, or null for any other attribute.</summary>
+    private static LayerKind? LayerKindOf(AttributeData data) =>
+        data.AttributeClass is { } c && LayerKind.All.TryGetValue(c.ToDisplayString(), out LayerKind? kind) ? kind : null;
 
-    private static (LayerKind Kind, string DefaultName) LayerKindOf(AttributeData data) => LayerAttributes[data.AttributeClass!.ToDisplayString()];
     public const string NetworkInterface = "NnGen.INetwork";
 
     /// <summary>The model name when [Sequential] states none, as in Keras.</summary>
@@ -79,7 +74,7 @@ internal static class Parser
     public static Diagnostic? LayersWithoutSequential(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         AttributeSyntax? first = type.GetAttributes()
-            .Where(a => a.AttributeClass is not null && LayerAttributes.ContainsKey(a.AttributeClass.ToDisplayString()))
+            .Where(a => LayerKindOf(a) is not null)
             .Select(a => a.ApplicationSyntaxReference?.GetSyntax(cancellationToken))
             .OfType<AttributeSyntax>()
             .OrderBy(a => a.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(a => a.SpanStart)
@@ -146,10 +141,10 @@ internal static class Parser
             string modelName = StatedName(args, _sequentialSyntax, where, DefaultModelName) ?? DefaultModelName;
 
             var layerAttributes = type.GetAttributes()
-                .Where(a => a.AttributeClass is not null && LayerAttributes.ContainsKey(a.AttributeClass.ToDisplayString()))
+                .Where(a => LayerKindOf(a) is not null)
                 .Select(a => (Data: a, Syntax: a.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax))
                 .ToList();
-            CheckMembers(layerAttributes.Select(l => LayerKindOf(l.Data).Kind).ToList(), declarations);
+            CheckMembers(layerAttributes.Select(l => LayerKindOf(l.Data)!).ToList(), declarations);
             if (layerAttributes.Count == 0)
             {
                 Report(DiagnosticDescriptors.NoLayers, _sequentialSyntax?.GetLocation(), _typeName);
@@ -163,15 +158,15 @@ internal static class Parser
                 return null;
             }
             layerAttributes.Sort((a, b) => (a.Syntax?.SpanStart ?? 0).CompareTo(b.Syntax?.SpanStart ?? 0));
-            List<LayerSpec> layers = ParseLayers(layerAttributes, input);
+            List<LayerSpec> layers = ParseLayers(layerAttributes);
             if (CannotGenerate) return null;
 
             var spec = new NetworkSpec(
                 type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-                Containing(type), Keyword(declarations.FirstOrDefault()), Identifier(type.Name), modelName, input, loss, optimizer, seed,
+                Containing(type), Keyword(declarations.FirstOrDefault()), Identifier(type.Name), modelName, Shape.Of(input), loss, optimizer, seed,
                 layers.ToEquatableArray());
-            if (input > 0 && layers.All(l => l.Units > 0))
-                CheckShapes(spec, classes, layerAttributes.Select(l => l.Syntax).ToList());
+            if (input > 0 && layers.All(l => l.SizesDeclared))
+                CheckShapes(spec, classes, layerAttributes);
             return spec;
         }
 
@@ -414,200 +409,124 @@ internal static class Parser
         }
 
         /// <summary>The layers in order; a malformed one (the compiler's error) is skipped, and the rest are still checked.</summary>
-        private List<LayerSpec> ParseLayers(List<(AttributeData Data, AttributeSyntax? Syntax)> layerAttributes, int input)
+        private List<LayerSpec> ParseLayers(List<(AttributeData Data, AttributeSyntax? Syntax)> layerAttributes)
         {
             var layers = new List<LayerSpec>();
             var names = new List<string?>(); // by position; null for a malformed layer, whose name is unknown
             var kindCounts = new Dictionary<LayerKind, int>();
-            int width = input; // the running width, which BatchNormalization, Dropout and Activation keep
+            LayerSpec? previous = null;
             for (int position = 0; position < layerAttributes.Count; position++)
             {
                 var (data, syntax) = layerAttributes[position];
-                var (kind, baseName) = LayerKindOf(data);
+                LayerKind kind = LayerKindOf(data)!;
                 kindCounts.TryGetValue(kind, out int count);
                 kindCounts[kind] = count + 1;
                 int index = position + 1;
-                int arity = kind == LayerKind.BatchNormalization ? 0 : 1;
-                if (data.AttributeConstructor is null || data.ConstructorArguments.Length < arity || data.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error))
+                if (data.AttributeConstructor is null || data.ConstructorArguments.Length < kind.Arity || data.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error))
                 {
                     CannotGenerate = true; // the compiler reports the malformed attribute
                     names.Add(null);
+                    previous = null;
                     continue;
                 }
                 var named = NamedArguments(data);
-                string defaultName = count == 0 ? baseName : $"{baseName}_{count}";
+                string defaultName = count == 0 ? kind.DefaultName : $"{kind.DefaultName}_{count}";
                 string name = StatedName(named, syntax, LayerLabel(kind, index), defaultName) ?? defaultName;
                 names.Add(name);
-                string where = LayerLabel(kind, index, name);
-                double Number(string key, double fallback) =>
-                    named.TryGetValue(key, out TypedConstant c) && c.Kind != TypedConstantKind.Error && c.Value is double or float or int ? Convert.ToDouble(c.Value, CultureInfo.InvariantCulture) : fallback;
-                LayerSpec layer;
-                switch (kind)
-                {
-                    case LayerKind.Dense:
-                    {
-                        int units = IntValue(data.ConstructorArguments[0]) ?? 0;
-                        if (units <= 0)
-                            Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "units", 0), "Units", where, units);
-                        int activation = data.ConstructorArguments.Length > 1 ? IntValue(data.ConstructorArguments[1]) ?? 0 : 0;
-                        if (!Enum.IsDefined(typeof(ActivationKind), activation))
-                            Report(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "activation", 1), "Activation", where, activation, "Activation");
-                        int? declared = named.TryGetValue("Inputs", out TypedConstant di) ? IntValue(di) : null;
-                        int declaredInputs = declared ?? 0;
-                        if (declared <= 0)
-                            Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(syntax, "Inputs", -1), "Inputs", where, declaredInputs);
-                        double l1 = Number("L1", 0), l2 = Number("L2", 0);
-                        foreach (var (factor, value) in new[] { ("L1", l1), ("L2", l2) })
-                        {
-                            if (double.IsNaN(value) || double.IsInfinity(value) || float.IsInfinity((float)value))
-                                Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, factor, -1), factor, where, Format(value), "a finite number");
-                            else if (named.ContainsKey(factor) && value <= 0)
-                                Report(DiagnosticDescriptors.RegularizerNotPositive, ArgumentLocation(syntax, factor, -1), factor, where, Format(value));
-                        }
-                        int initializer = named.TryGetValue("KernelInitializer", out TypedConstant ki) ? IntValue(ki) ?? 0 : 0;
-                        if (initializer is < 0 or > 7)
-                            Report(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "KernelInitializer", -1), "KernelInitializer", where, initializer, "Initializer");
-                        layer = new LayerSpec(kind, name, units, (ActivationKind)activation, declaredInputs, L1: l1, L2: l2, Initializer: initializer);
-                        width = units;
-                        break;
-                    }
-                    case LayerKind.Activation:
-                    {
-                        int activation = IntValue(data.ConstructorArguments[0]) ?? 0;
-                        if (!Enum.IsDefined(typeof(ActivationKind), activation))
-                            Report(DiagnosticDescriptors.UnknownEnumValue, ArgumentLocation(syntax, "activation", 0), "Activation", where, activation, "Activation");
-                        layer = new LayerSpec(kind, name, width, (ActivationKind)activation, 0);
-                        break;
-                    }
-                    case LayerKind.Dropout:
-                    {
-                        double rate = data.ConstructorArguments[0].Value is double r ? r : 0;
-                        if (!(rate >= 0 && rate < 1))
-                            Report(DiagnosticDescriptors.DropoutRateOutOfRange, ArgumentLocation(syntax, "rate", 0), where, Format(rate));
-                        layer = new LayerSpec(kind, name, width, ActivationKind.Linear, 0, Rate: rate);
-                        break;
-                    }
-                    default:
-                    {
-                        double momentum = Number("Momentum", 0.99), epsilon = Number("Epsilon", 1e-3);
-                        if (!(momentum >= 0 && momentum < 1))
-                            Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, "Momentum", -1), "Momentum", where, Format(momentum), "in [0, 1)");
-                        if (!(epsilon > 0 && !double.IsInfinity(epsilon)))
-                            Report(DiagnosticDescriptors.InvalidHyperparameter, ArgumentLocation(syntax, "Epsilon", -1), "Epsilon", where, Format(epsilon), "a finite number greater than 0");
-                        string? previousKind = position == 0 ? "the input" : layers.Count > 0 && layers[layers.Count - 1].Kind == LayerKind.BatchNormalization ? $"layer {index - 1} ('{layers[layers.Count - 1].Name}'), another BatchNormalization" : null;
-                        if (previousKind is not null)
-                            Report(DiagnosticDescriptors.RedundantBatchNormalization, syntax?.GetLocation(), where, previousKind);
-                        layer = new LayerSpec(kind, name, width, ActivationKind.Linear, 0, Momentum: momentum, Epsilon: epsilon);
-                        break;
-                    }
-                }
-                int previous = names.IndexOf(name, 0, position);
-                if (previous >= 0)
-                    Report(DiagnosticDescriptors.DuplicateLayerName, ArgumentLocation(syntax, "Name", -1), LayerLabel(kind, index), name, previous + 1);
+                LayerSpec layer = kind.Parse(Arguments(data, syntax, index, name, previous, named));
+                int earlier = names.IndexOf(name, 0, position);
+                if (earlier >= 0)
+                    Report(DiagnosticDescriptors.DuplicateLayerName, ArgumentLocation(syntax, "Name", -1), LayerLabel(kind, index), name, earlier + 1);
                 layers.Add(layer);
+                previous = layer;
             }
             return layers;
         }
 
-        private void CheckShapes(NetworkSpec spec, int classes, List<AttributeSyntax?> layerSyntax)
+        private LayerArguments Arguments(AttributeData data, AttributeSyntax? syntax, int index, string name, LayerSpec? previous, IReadOnlyDictionary<string, TypedConstant> named) =>
+            new(data, syntax, index, name, LayerLabel(LayerKindOf(data)!, index, name), previous, named,
+                (descriptor, location, properties, arguments) => Report(descriptor, location, properties, arguments), () => CannotGenerate = true);
+
+        private void CheckShapes(NetworkSpec spec, int classes, List<(AttributeData Data, AttributeSyntax? Syntax)> layerAttributes)
         {
-            if (TooLarge(spec, layerSyntax)) return;
+            if (TooLarge(spec, layerAttributes)) return;
             var shapes = ShapeInference.Infer(spec);
-            int saturating = spec.Layers.Take(spec.Layers.Count - 1).Count(l => l.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh);
+            int saturating = spec.Layers.Take(spec.Layers.Count - 1).Count(l => l.OutputActivation is ActivationKind.Sigmoid or ActivationKind.Tanh);
             for (int i = 0; i < shapes.Count; i++)
             {
                 LayerShape shape = shapes[i];
                 LayerSpec layer = shape.Layer;
+                var (data, syntax) = layerAttributes[i];
                 string label = LayerLabel(layer.Kind, i + 1, layer.Name);
-                if (layer.DeclaredInputs > 0 && layer.DeclaredInputs != shape.Inputs)
-                {
-                    string producer = i == 0 ? "the network input" : $"layer {i} ('{shapes[i - 1].Layer.Name}')";
-                    Report(DiagnosticDescriptors.InputsMismatch, ArgumentLocation(layerSyntax[i], "Inputs", -1), label, layer.DeclaredInputs, producer, shape.Inputs);
-                }
+                layer.Check(shape, Arguments(data, syntax, i + 1, layer.Name, i == 0 ? null : spec.Layers[i - 1], NamedArguments(data)));
                 if (i == shapes.Count - 1) break;
-                Location? activation = ActivationLocation(layerSyntax[i], layer.Kind);
+                Location? activation = ActivationLocation(syntax, layer.Kind);
                 var useRelu = ActivationFix(layer.Kind, nameof(ActivationKind.Relu));
-                if (layer.Activation == ActivationKind.Softmax)
-                    Report(DiagnosticDescriptors.SoftmaxInHiddenLayer, activation, useRelu, label, layer.Units);
-                else if (saturating >= SaturatingStackLimit && layer.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh)
-                    Report(DiagnosticDescriptors.SaturatingDeepStack, activation, useRelu, label, Lower(layer.Activation), saturating);
+                if (layer.OutputActivation == ActivationKind.Softmax)
+                    Report(DiagnosticDescriptors.SoftmaxInHiddenLayer, activation, useRelu, label, shape.Outputs);
+                else if (saturating >= SaturatingStackLimit && layer.OutputActivation is ActivationKind.Sigmoid or ActivationKind.Tanh)
+                    Report(DiagnosticDescriptors.SaturatingDeepStack, activation, useRelu, label, Lower(layer.OutputActivation.Value), saturating);
             }
-            CheckOutput(spec, classes, layerSyntax[layerSyntax.Count - 1]);
+            CheckOutput(spec, shapes[shapes.Count - 1], classes, layerAttributes[layerAttributes.Count - 1].Syntax);
         }
 
         /// <summary>NNG0013 at the first layer whose parameters take the running total past what one array holds.</summary>
-        private bool TooLarge(NetworkSpec spec, List<AttributeSyntax?> layerSyntax)
+        private bool TooLarge(NetworkSpec spec, List<(AttributeData Data, AttributeSyntax? Syntax)> layerAttributes)
         {
-            long total = 0;
-            int i = 0;
-            foreach (var (inputs, parameters) in ShapeInference.ParameterCountsChecked(spec))
-            {
-                total += parameters;
-                if (total > ShapeInference.MaxParameters)
-                {
-                    LayerSpec layer = spec.Layers[i];
-                    string own = layer.Kind == LayerKind.Dense
-                        ? $"{Long(inputs)} inputs x {Long(layer.Units)} units + {Long(layer.Units)} biases = {Long(parameters)}"
-                        : $"4 x {Long(inputs)} scales, offsets and moving statistics = {Long(parameters)}";
-                    Report(DiagnosticDescriptors.TooLarge, layerSyntax[i]?.GetLocation(), LayerLabel(layer.Kind, i + 1, layer.Name), _typeName,
-                        Long(ShapeInference.MaxParameters), own, Long(total));
-                    return true;
-                }
-                i++;
-            }
-            return false;
+            if (ShapeInference.FirstTooLarge(spec) is not var (i, input, own, total)) return false;
+            LayerSpec layer = spec.Layers[i];
+            Report(DiagnosticDescriptors.TooLarge, layerAttributes[i].Syntax?.GetLocation(), LayerLabel(layer.Kind, i + 1, layer.Name), _typeName,
+                Long(ShapeInference.MaxParameters), layer.ParameterBreakdown(input, own), Long(total));
+            return true;
         }
 
         /// <summary>The output layer against the loss (NNG0102, NNG0103, NNG0202) and the declared class count (NNG0104).</summary>
-        private void CheckOutput(NetworkSpec spec, int classes, AttributeSyntax? syntax)
+        private void CheckOutput(NetworkSpec spec, LayerShape shape, int classes, AttributeSyntax? syntax)
         {
-            int index = spec.Layers.Count;
-            LayerSpec output = spec.Layers[index - 1];
-            string label = LayerLabel(output.Kind, index, output.Name);
-            bool dense = output.Kind == LayerKind.Dense;
-            // Only a Dense layer states its units; the width of any other layer is that of the layer before it.
-            Location? units = dense ? ArgumentLocation(syntax, "units", 0) : syntax?.GetLocation(), activation = ActivationLocation(syntax, output.Kind);
-            ImmutableDictionary<string, string?>? UnitsFix(int value) => dense ? Property(DiagnosticDescriptors.Properties.Units, Int(value)) : null;
+            LayerSpec output = shape.Layer;
+            string label = LayerLabel(output.Kind, shape.Index, output.Name);
+            int width = shape.Outputs;
+            ActivationKind outputActivation = output.OutputActivation ?? ActivationKind.Linear;
+            // Only a layer that states its units (Dense) can be fixed there; the width of any other is that of its input.
+            bool statesUnits = output.Kind.UnitsPosition >= 0;
+            Location? units = statesUnits ? ArgumentLocation(syntax, "units", output.Kind.UnitsPosition) : syntax?.GetLocation(), activation = ActivationLocation(syntax, output.Kind);
+            ImmutableDictionary<string, string?>? UnitsFix(int value) => statesUnits ? Property(DiagnosticDescriptors.Properties.Units, Int(value)) : null;
             bool categorical = spec.Loss is LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy;
             bool binary = spec.Loss == LossKind.BinaryCrossEntropy;
 
             if (classes > 0)
             {
-                bool fits = output.Units == classes || (binary && classes == 2 && output.Units == 1);
+                bool fits = width == classes || (binary && classes == 2 && width == 1);
                 if (!fits)
                 {
                     string needs = binary && classes == 2 ? "2 units, or 1 sigmoid unit" : $"{classes} units, one per class";
-                    Report(DiagnosticDescriptors.ClassCountMismatch, units, UnitsFix(classes), label, output.Units, _typeName, classes, needs);
+                    Report(DiagnosticDescriptors.ClassCountMismatch, units, UnitsFix(classes), label, width, _typeName, classes, needs);
                     return;
                 }
             }
-            if (categorical && output.Units < 2)
+            if (categorical && width < 2)
             {
-                Report(DiagnosticDescriptors.TooFewClassUnits, units, UnitsFix(classes > 1 ? classes : 2), label, output.Units, Display(spec.Loss));
+                Report(DiagnosticDescriptors.TooFewClassUnits, units, UnitsFix(classes > 1 ? classes : 2), label, width, Display(spec.Loss));
                 return;
             }
             var useSigmoid = ActivationFix(output.Kind, nameof(ActivationKind.Sigmoid));
-            if (binary && output.Units > 1 && output.Activation != ActivationKind.Sigmoid)
-                Report(DiagnosticDescriptors.BinaryOutputsNotSigmoid, activation, useSigmoid, label, output.Units, Lower(output.Activation));
-            else if (binary && output.Activation != ActivationKind.Sigmoid)
+            if (binary && width > 1 && outputActivation != ActivationKind.Sigmoid)
+                Report(DiagnosticDescriptors.BinaryOutputsNotSigmoid, activation, useSigmoid, label, width, Lower(outputActivation));
+            else if (binary && outputActivation != ActivationKind.Sigmoid)
                 Report(DiagnosticDescriptors.OutputActivationDoesNotFitLoss, activation, useSigmoid,
-                    label, Lower(output.Activation), Display(spec.Loss), "a probability from a sigmoid", "Sigmoid");
-            else if (categorical && output.Activation != ActivationKind.Softmax)
+                    label, Lower(outputActivation), Display(spec.Loss), "a probability from a sigmoid", "Sigmoid");
+            else if (categorical && outputActivation != ActivationKind.Softmax)
                 Report(DiagnosticDescriptors.OutputActivationDoesNotFitLoss, activation, ActivationFix(output.Kind, nameof(ActivationKind.Softmax)),
-                    label, Lower(output.Activation), Display(spec.Loss), "class probabilities from a softmax", "Softmax");
+                    label, Lower(outputActivation), Display(spec.Loss), "class probabilities from a softmax", "Softmax");
         }
 
         /// <summary>Where a layer's activation is stated: the argument of a Dense or Activation layer, the whole attribute of another kind.</summary>
-        private static Location? ActivationLocation(AttributeSyntax? syntax, LayerKind kind) => kind switch
-        {
-            LayerKind.Dense => ArgumentLocation(syntax, "activation", 1),
-            LayerKind.Activation => ArgumentLocation(syntax, "activation", 0),
-            _ => syntax?.GetLocation(),
-        };
+        private static Location? ActivationLocation(AttributeSyntax? syntax, LayerKind kind) =>
+            kind.ActivationPosition >= 0 ? ArgumentLocation(syntax, "activation", kind.ActivationPosition) : syntax?.GetLocation();
 
         /// <summary>The code fix's property naming the activation to use, for the layer kinds that have an activation argument.</summary>
         private static ImmutableDictionary<string, string?>? ActivationFix(LayerKind kind, string activation) =>
-            kind is LayerKind.Dense or LayerKind.Activation ? Property(DiagnosticDescriptors.Properties.Activation, activation) : null;
+            kind.ActivationPosition >= 0 ? Property(DiagnosticDescriptors.Properties.Activation, activation) : null;
 
         private int EnumArgument(Dictionary<string, TypedConstant> args, string name, int fallback, Type enumType, AttributeSyntax? syntax, string where)
         {

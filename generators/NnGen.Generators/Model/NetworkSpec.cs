@@ -1,5 +1,5 @@
 using System.Linq;
-using System;
+using NnGen.Generators.Layers;
 
 namespace NnGen.Generators.Model;
 
@@ -12,23 +12,12 @@ internal enum LossKind { CategoricalCrossEntropy = 0, SparseCategoricalCrossEntr
 
 internal enum OptimizerKind { Sgd = 0, Adam = 1, AdamW = 2, RmsProp = 3 }
 
-internal enum LayerKind { Dense, BatchNormalization, Dropout, Activation }
-
 /// <summary>A type that encloses the network class (its keyword and name), outermost first.</summary>
 internal sealed record ContainingType(string Keyword, string Name);
 
 /// <summary>Optimizer settings as declared, with Keras defaults filled in. A clipping value of 0 means no clipping.</summary>
 internal sealed record OptimizerSpec(OptimizerKind Kind, double LearningRate, double Momentum, bool Nesterov, double Beta1, double Beta2, double Epsilon,
     double WeightDecay = 0.004, double Rho = 0.9, double ClipValue = 0, double GlobalClipNorm = 0);
-
-/// <summary>
-/// One layer as declared. <see cref="Units"/> is Dense's width (0 for layers that keep their input's width);
-/// <see cref="DeclaredInputs"/> is 0 unless the user stated it. The remaining settings belong to one kind each:
-/// Dense's L1/L2 regularisation factors and kernel initialiser (the runtime's NnGen.Initializer value), Dropout's
-/// rate, BatchNormalization's momentum and epsilon.
-/// </summary>
-internal sealed record LayerSpec(LayerKind Kind, string Name, int Units, ActivationKind Activation, int DeclaredInputs,
-    double L1 = 0, double L2 = 0, int Initializer = 0, double Rate = 0, double Momentum = 0.99, double Epsilon = 1e-3);
 
 /// <summary>
 /// Everything the emitter needs, and nothing that pins a compilation (no symbols, no syntax):
@@ -40,7 +29,7 @@ internal sealed record NetworkSpec(
     string TypeKeyword,
     string TypeName,
     string ModelName,
-    int Input,
+    Shape Input,
     LossKind Loss,
     OptimizerSpec Optimizer,
     int Seed,

@@ -1,7 +1,7 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using NnGen.Generators;
-using NnGen.Generators.Model;
+using NnGen.Generators.Layers;
 using NnGen.Tests.Generator;
 
 namespace NnGen.Tests.Analyzers;

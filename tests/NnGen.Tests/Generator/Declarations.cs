@@ -67,4 +67,25 @@ internal static class Declarations
         """;
 
     public const string RegressorType = "Samples.Regressor";
+
+    /// <summary>Every layer kind: BatchNormalization first and in the middle, two Dropout layers sharing one stream,
+    /// an Activation layer, regularisers, and a tanh output layer after Activation(Softmax) for the fused gradient.</summary>
+    public const string EveryKind = """
+        using NnGen;
+
+        namespace Samples;
+
+        [Sequential(Input = 12, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.RmsProp)]
+        [BatchNormalization(Momentum = 0.9)]
+        [Dense(40, Activation.Relu, L1 = 0.01)]
+        [Dropout(0.25)]
+        [BatchNormalization]
+        [Dense(9, Activation.Tanh, L2 = 0.001)]
+        [Dropout(0.5)]
+        [Dense(3)]
+        [Activation(Activation.Softmax)]
+        public partial class EveryKind;
+        """;
+
+    public const string EveryKindType = "Samples.EveryKind";
 }

@@ -18,6 +18,9 @@ public class GoldenTests
     [Fact]
     public void LinearRegressionMse() => Check(Declarations.Regressor, "Samples.Regressor.g.cs");
 
+    [Fact]
+    public void EveryLayerKind() => Check(Declarations.EveryKind, "Samples.EveryKind.g.cs");
+
     private static void Check(string declaration, string hintName)
     {
         GeneratorRun run = GeneratorHarness.Run(declaration).AssertNoGeneratorFailure();

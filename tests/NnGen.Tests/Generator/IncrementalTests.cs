@@ -4,6 +4,7 @@ using System.Linq;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using NnGen.Generators;
+using NnGen.Generators.Layers;
 using NnGen.Generators.Model;
 
 namespace NnGen.Tests.Generator;
@@ -130,10 +131,15 @@ public class IncrementalTests
         Walk(typeof(NetworkSpec), "NetworkSpec", visited, problems);
         Walk(typeof(ParseResult), "ParseResult", visited, problems);
         Walk(typeof(LayerShape), "LayerShape", visited, problems);
+        // A spec holds its layers as LayerSpec: each kind's record is walked too.
+        Type[] kinds = typeof(LayerSpec).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(LayerSpec))).ToArray();
+        foreach (Type kind in kinds) Walk(kind, kind.Name, visited, problems);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
 
         // The walk reached the nested model types, including EquatableArray element types.
         Assert.Contains(typeof(LayerSpec), visited);
+        Assert.Contains(typeof(DenseSpec), kinds);
+        Assert.Contains(typeof(Shape), visited);
         Assert.Contains(typeof(OptimizerSpec), visited);
         Assert.Contains(typeof(ContainingType), visited);
         Assert.Contains(typeof(DiagnosticInfo), visited);
@@ -184,16 +190,17 @@ public class IncrementalTests
         if (!type.IsValueType && !type.IsEnum && type.GetMethod("Equals", [type]) is null)
             problems.Add($"{path} ({type.Name}) has no typed Equals: pipeline values must have value equality.");
 
-        const BindingFlags all = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
-        foreach (PropertyInfo property in type.GetProperties(all))
+        // What a value holds is its fields (auto-properties' backing fields included); computed properties (a layer
+        // spec's Kind, say) hold nothing and take no part in equality.
+        const BindingFlags all = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+        for (Type? t = type; t is not null && t.Assembly == type.Assembly; t = t.BaseType)
         {
-            if (property.Name == "EqualityContract") continue; // records' Type-valued equality helper
-            Walk(property.PropertyType, $"{path}.{property.Name}", visited, problems);
-        }
-        foreach (FieldInfo field in type.GetFields(all))
-        {
-            if (field.Name == "<EqualityContract>k__BackingField") continue;
-            Walk(field.FieldType, $"{path}.{field.Name}", visited, problems);
+            foreach (FieldInfo field in t.GetFields(all))
+            {
+                if (field.Name == "<EqualityContract>k__BackingField") continue;
+                string name = field.Name.StartsWith('<') ? field.Name[1..field.Name.IndexOf('>')] : field.Name;
+                Walk(field.FieldType, $"{path}.{name}", visited, problems);
+            }
         }
     }
 }

@@ -1,0 +1,26 @@
+using System.Linq;
+
+namespace NnGen.Generators.Model;
+
+/// <summary>
+/// The shape of one sample, channels-last as in Keras: <c>(784)</c> for a vector, <c>(28, 28, 1)</c> for an image
+/// (height, width, channels), <c>(timesteps, features)</c> for a sequence. The batch dimension is not part of it.
+/// </summary>
+internal sealed record Shape(EquatableArray<int> Dims)
+{
+    public static Shape Of(params int[] dims) => new(dims.ToEquatableArray());
+
+    public int Rank => Dims.Count;
+
+    /// <summary>Floats per sample, in 64 bits so that a product of large dimensions cannot wrap.</summary>
+    public long SizeChecked => Dims.Aggregate(1L, (p, d) => p * d);
+
+    /// <summary>Floats per sample (checked against <see cref="ShapeInference.MaxParameters"/> before any layer is emitted).</summary>
+    public int Size => (int)SizeChecked;
+
+    /// <summary><c>(28, 28, 1)</c>.</summary>
+    public override string ToString() => "(" + string.Join(", ", Dims) + ")";
+
+    /// <summary>As Keras's summary prints an output shape: <c>(None, 28, 28, 1)</c>.</summary>
+    public string Batched => "(None, " + string.Join(", ", Dims) + ")";
+}

@@ -47,7 +47,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MissingInput = Rule("NNG0002",
         "Network has no input size",
-        "Network '{0}' does not state its input size: add 'Input = <features per sample>' to [Sequential]",
+        "Network '{0}' does not state its input size: add 'Input = <features per sample>' or 'InputShape = new[] {{ <height>, <width>, <channels> }}' to [Sequential]",
         Declaration, "Every size in the generated code is a compile-time constant, starting with the number of input features.");
 
     public static readonly DiagnosticDescriptor NoLayers = Rule("NNG0003",
@@ -135,6 +135,16 @@ internal static class DiagnosticDescriptors
         "Name of {0} is {1}, but a name must be non-empty text with no leading or trailing white space and no control characters: remove Name to use the default '{2}', or state a name",
         Declaration, "Names identify the network and its layers in Summary(), messages and weights files. An empty or invisible name would make them ambiguous; NnGen does not replace it silently.");
 
+    public static readonly DiagnosticDescriptor InputStatedTwice = Rule("NNG0021",
+        "Input and InputShape both stated",
+        "Network '{0}' states both Input = {1} and InputShape = {2}: keep one",
+        Declaration, "Input is the flat size of a sample, InputShape its tensor shape (channels last); one of them describes the input.");
+
+    public static readonly DiagnosticDescriptor InvalidInputShape = Rule("NNG0022",
+        "Input shape has an unsupported rank",
+        "Network '{0}' has InputShape {1} with {2} dimensions, but a sample is (features), (timesteps, features) or (height, width, channels): 1 to 3 dimensions",
+        Declaration, "Samples are vectors, sequences or channels-last images; the batch dimension is not part of InputShape.");
+
     // ---- NNG01xx: shapes that do not fit ----------------------------------------------------------------------
 
     public static readonly DiagnosticDescriptor InputsMismatch = Rule("NNG0101",
@@ -156,6 +166,26 @@ internal static class DiagnosticDescriptors
         "Output width does not match the declared class count",
         "{0} is the output layer with {1} units, but network '{2}' declares Classes = {3}, so it needs {4}",
         Shape, "When [Sequential] states Classes, the output layer must have one unit per class (binary cross-entropy may use a single sigmoid unit for 2 classes).");
+
+    public static readonly DiagnosticDescriptor WindowLargerThanInput = Rule("NNG0105",
+        "Window larger than its input",
+        "{0} has a {1}x{1} {2}, but its input is {3} with padding 'valid', so there is no position for it: use a smaller {2}, padding 'same', or a larger input",
+        Shape, "With padding 'valid' a kernel or pooling window must fit inside the image; a stack of layers that shrinks the image to nothing is reported at the first layer that finds no room (Keras reports 'Negative dimension size' at run time).");
+
+    public static readonly DiagnosticDescriptor NeedsImage = Rule("NNG0106",
+        "Image layer after an input that is not an image",
+        "{0} takes images (height, width, channels), but {1} produces {2}: {3}",
+        Shape, "Convolution and pooling layers slide windows over the height and width of channels-last images; a flat vector has neither. State the image shape on [Sequential] (InputShape) or reshape the vector first.");
+
+    public static readonly DiagnosticDescriptor NeedsFlatInput = Rule("NNG0107",
+        "Dense layer after a tensor without Flatten",
+        "{0} takes a vector, but {1} produces {2} ({3} values): insert [Flatten] before it",
+        Shape, "A Dense layer connects every input to every unit and takes each sample as one vector; flatten an image or sequence first, as Keras models do.");
+
+    public static readonly DiagnosticDescriptor ReshapeSizeMismatch = Rule("NNG0108",
+        "Reshape changes the number of values",
+        "{0} reshapes {1}, {2} values, into {3}, which holds {4}",
+        Shape, "Reshape only reinterprets a sample's values in another shape; both shapes must hold the same number of values.");
 
     // ---- NNG02xx: configurations that compile but will not train well ----------------------------------------
 
@@ -186,6 +216,12 @@ internal static class DiagnosticDescriptors
         "BatchNormalization right after the input or another BatchNormalization",
         "{0} directly follows {1}: normalise the inputs once, in the data, or remove the repeated layer",
         Configuration, "Batch normalisation of the raw input only repeats what normalising the data does once, at a cost every step; two in a row normalise already normalised values.",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor FlattenOnFlatInput = Rule("NNG0208",
+        "Flatten of an input that is already flat",
+        "{0} has nothing to flatten: {1} already produces a vector {2}",
+        Configuration, "Flatten turns an image or a sequence into a vector; on a vector it only copies it. Remove the layer.",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor RegularizerNotPositive = Rule("NNG0207",

@@ -20,6 +20,9 @@ internal static class Emitter
 {
     public const string Version = "0.1.0";
 
+    /// <summary>NnGen.Kernels.Workers.MinParallelWork: multiply-adds below which a section runs on the calling thread.</summary>
+    public const int MinParallelWork = 1 << 15;
+
 
     public static string Emit(NetworkSpec spec)
     {
@@ -70,7 +73,7 @@ internal static class Emitter
     private static void EmitLegend(CodeWriter w, NetworkSpec spec, EquatableArray<LayerShape> shapes)
     {
         w.Line("// Dimensions (B = samples in the batch):");
-        w.Line($"//   input                      {spec.Input.Size}");
+        w.Line($"//   input                      {spec.Input.Compact}");
         foreach (LayerShape s in shapes)
             w.Line($"//   {$"{Comment(s.Layer.Name)} ({s.Layer.Kind})",-34} {s.Layer.Legend(s)}");
         w.Line();
@@ -167,7 +170,7 @@ internal static class Emitter
         w.Line("private static readonly global::NnGen.LayerInfo[] LayerInfos = new global::NnGen.LayerInfo[]");
         w.Line("{");
         foreach (LayerShape s in shapes)
-            w.Line($"    new global::NnGen.LayerInfo({Literal(s.Layer.Name)}, \"{s.Layer.Kind}\", {s.Inputs}, {s.Outputs}, {ActivationName(s.Layer.OutputActivation ?? ActivationKind.Linear)}, {s.Parameters}, {s.ParameterOffset}, {s.State}),");
+            w.Line($"    new global::NnGen.LayerInfo({Literal(s.Layer.Name)}, \"{s.Layer.Kind}\", {s.Inputs}, {s.Outputs}, {ActivationName(s.Layer.OutputActivation ?? ActivationKind.Linear)}, {s.Parameters}, {s.ParameterOffset}, {s.State}{(s.Output.Rank == 1 ? "" : $", new int[] {{ {string.Join(", ", s.Output.Dims)} }}")}),");
         w.Line("};");
         w.Line();
         w.Line($"string global::NnGen.INetwork.Name => {Literal(spec.ModelName)};");
@@ -273,8 +276,9 @@ internal static class Emitter
     /// A kernel call: through the worker pool when its split dimension has at least two blocks to share out, directly
     /// otherwise (a 10-unit output layer is one block of columns; handing half of nothing to another core only costs).
     /// </summary>
+    // The work per sample is capped at the threshold, which keeps every decision and cannot overflow for any batch under 65,536 rows.
     private static string RunTask(ParallelTask t) => t.Splittable
-        ? $"Run({TaskConstant(t)}, rows * {t.Work});"
+        ? $"Run({TaskConstant(t)}, rows * {System.Math.Min(t.Work, MinParallelWork)});"
         : $"((global::NnGen.Kernels.IParallelWork)this).Execute({TaskConstant(t)}, 0, 1);";
 
     private static void EmitForward(CodeWriter w, NetworkSpec spec, EquatableArray<LayerShape> shapes)

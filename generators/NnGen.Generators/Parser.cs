@@ -124,11 +124,7 @@ internal static class Parser
             var args = NamedArguments(sequential);
             string where = $"network '{_typeName}'";
 
-            int input = 0;
-            if (!args.TryGetValue("Input", out TypedConstant inputArg))
-                Report(DiagnosticDescriptors.MissingInput, _sequentialSyntax?.GetLocation(), _typeName);
-            else if (IntValue(inputArg) is int i && (input = i) <= 0)
-                Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(_sequentialSyntax, "Input", -1), "Input", where, input);
+            Shape? input = ParseInput(args, where);
 
             var loss = (LossKind)EnumArgument(args, "Loss", (int)LossKind.CategoricalCrossEntropy, typeof(LossKind), _sequentialSyntax, where);
             var optimizerKind = (OptimizerKind)EnumArgument(args, "Optimizer", (int)OptimizerKind.Adam, typeof(OptimizerKind), _sequentialSyntax, where);
@@ -163,11 +159,49 @@ internal static class Parser
 
             var spec = new NetworkSpec(
                 type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-                Containing(type), Keyword(declarations.FirstOrDefault()), Identifier(type.Name), modelName, Shape.Of(input), loss, optimizer, seed,
+                Containing(type), Keyword(declarations.FirstOrDefault()), Identifier(type.Name), modelName, input ?? Shape.Of(0), loss, optimizer, seed,
                 layers.ToEquatableArray());
-            if (input > 0 && layers.All(l => l.SizesDeclared))
+            if (input is not null && layers.All(l => l.SizesDeclared))
                 CheckShapes(spec, classes, layerAttributes);
             return spec;
+        }
+
+        /// <summary>The sample shape from Input (flat) or InputShape (channels last); null when missing or unusable (reported).</summary>
+        private Shape? ParseInput(Dictionary<string, TypedConstant> args, string where)
+        {
+            bool flat = args.TryGetValue("Input", out TypedConstant inputArg), shaped = args.TryGetValue("InputShape", out TypedConstant shapeArg);
+            int[]? dims = shaped ? shapeArg.Kind == TypedConstantKind.Array && !shapeArg.IsNull ? shapeArg.Values.Select(v => IntValue(v) ?? 0).ToArray() : null : null;
+            if (!flat && (!shaped || dims is null))
+            {
+                Report(DiagnosticDescriptors.MissingInput, shaped ? ArgumentLocation(_sequentialSyntax, "InputShape", -1) : _sequentialSyntax?.GetLocation(), _typeName);
+                return null;
+            }
+            if (flat && shaped)
+            {
+                Report(DiagnosticDescriptors.InputStatedTwice, ArgumentLocation(_sequentialSyntax, "InputShape", -1), _typeName,
+                    IntValue(inputArg) ?? 0, dims is null ? "null" : Shape.Of(dims).ToString());
+                return null;
+            }
+            if (flat)
+            {
+                int input = IntValue(inputArg) ?? 0;
+                if (input > 0) return Shape.Of(input);
+                Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(_sequentialSyntax, "Input", -1), "Input", where, input);
+                return null;
+            }
+            Location? at = ArgumentLocation(_sequentialSyntax, "InputShape", -1);
+            if (dims!.Length is < 1 or > 3)
+            {
+                Report(DiagnosticDescriptors.InvalidInputShape, at, _typeName, Shape.Of(dims).ToString(), dims.Length);
+                return null;
+            }
+            for (int d = 0; d < dims.Length; d++)
+            {
+                if (dims[d] > 0) continue;
+                Report(DiagnosticDescriptors.NonPositiveSize, at, $"InputShape[{d}]", where, dims[d]);
+                return null;
+            }
+            return Shape.Of(dims);
         }
 
         private List<TypeDeclarationSyntax> Declarations(INamedTypeSymbol t) =>
@@ -449,16 +483,38 @@ internal static class Parser
 
         private void CheckShapes(NetworkSpec spec, int classes, List<(AttributeData Data, AttributeSyntax? Syntax)> layerAttributes)
         {
-            if (TooLarge(spec, layerAttributes)) return;
+            LayerArguments ArgumentsOf(int i) =>
+                Arguments(layerAttributes[i].Data, layerAttributes[i].Syntax, i + 1, spec.Layers[i].Name, i == 0 ? null : spec.Layers[i - 1], NamedArguments(layerAttributes[i].Data));
+
+            // Layer by layer: each must take what the one before produces (else its error, and no shapes after it), and the
+            // floats allocated so far must fit one array (else NNG0013 at the layer that passes the limit).
+            Shape input = spec.Input;
+            long total = 0;
+            for (int i = 0; i < spec.Layers.Count; i++)
+            {
+                LayerSpec layer = spec.Layers[i];
+                if (!layer.Accepts(input, ArgumentsOf(i))) return;
+                LayerSize size = layer.Infer(input);
+                long own = size.Parameters + size.State;
+                total += own;
+                if (total > ShapeInference.MaxParameters || size.Output.SizeChecked > ShapeInference.MaxParameters)
+                {
+                    Report(DiagnosticDescriptors.TooLarge, layerAttributes[i].Syntax?.GetLocation(), LayerLabel(layer.Kind, i + 1, layer.Name), _typeName,
+                        Long(ShapeInference.MaxParameters), layer.ParameterBreakdown(input, own), Long(total));
+                    return;
+                }
+                input = size.Output;
+            }
+
             var shapes = ShapeInference.Infer(spec);
             int saturating = spec.Layers.Take(spec.Layers.Count - 1).Count(l => l.OutputActivation is ActivationKind.Sigmoid or ActivationKind.Tanh);
             for (int i = 0; i < shapes.Count; i++)
             {
                 LayerShape shape = shapes[i];
                 LayerSpec layer = shape.Layer;
-                var (data, syntax) = layerAttributes[i];
+                AttributeSyntax? syntax = layerAttributes[i].Syntax;
                 string label = LayerLabel(layer.Kind, i + 1, layer.Name);
-                layer.Check(shape, Arguments(data, syntax, i + 1, layer.Name, i == 0 ? null : spec.Layers[i - 1], NamedArguments(data)));
+                layer.Check(shape, ArgumentsOf(i));
                 if (i == shapes.Count - 1) break;
                 Location? activation = ActivationLocation(syntax, layer.Kind);
                 var useRelu = ActivationFix(layer.Kind, nameof(ActivationKind.Relu));
@@ -468,16 +524,6 @@ internal static class Parser
                     Report(DiagnosticDescriptors.SaturatingDeepStack, activation, useRelu, label, Lower(layer.OutputActivation.Value), saturating);
             }
             CheckOutput(spec, shapes[shapes.Count - 1], classes, layerAttributes[layerAttributes.Count - 1].Syntax);
-        }
-
-        /// <summary>NNG0013 at the first layer whose parameters take the running total past what one array holds.</summary>
-        private bool TooLarge(NetworkSpec spec, List<(AttributeData Data, AttributeSyntax? Syntax)> layerAttributes)
-        {
-            if (ShapeInference.FirstTooLarge(spec) is not var (i, input, own, total)) return false;
-            LayerSpec layer = spec.Layers[i];
-            Report(DiagnosticDescriptors.TooLarge, layerAttributes[i].Syntax?.GetLocation(), LayerLabel(layer.Kind, i + 1, layer.Name), _typeName,
-                Long(ShapeInference.MaxParameters), layer.ParameterBreakdown(input, own), Long(total));
-            return true;
         }
 
         /// <summary>The output layer against the loss (NNG0102, NNG0103, NNG0202) and the declared class count (NNG0104).</summary>

@@ -18,7 +18,8 @@ internal static class ShapeInference
     public const long MaxParameters = 0x7FFFFFC7;
 
     /// <summary>
-    /// Every layer's shapes and offsets. Call <see cref="FirstTooLarge"/> first: this assumes that every count fits one array.
+    /// Every layer's shapes and offsets, for a spec the parser has checked (every layer accepts its input, every count
+    /// fits one array: Parser's CheckShapes walks the same layers first).
     /// </summary>
     public static EquatableArray<LayerShape> Infer(NetworkSpec spec)
     {
@@ -35,25 +36,6 @@ internal static class ShapeInference
             input = size.Output;
         }
         return shapes.ToEquatableArray();
-    }
-
-    /// <summary>
-    /// The first layer (0-based) at which the floats allocated so far (parameters and state, or one sample's output)
-    /// pass what one array holds, with its input shape and own count; null when everything fits.
-    /// </summary>
-    public static (int Layer, Shape Input, long Own, long Total)? FirstTooLarge(NetworkSpec spec)
-    {
-        Shape input = spec.Input;
-        long total = 0;
-        for (int i = 0; i < spec.Layers.Count; i++)
-        {
-            LayerSize size = spec.Layers[i].Infer(input);
-            long own = size.Parameters + size.State;
-            total += own;
-            if (total > MaxParameters || size.Output.SizeChecked > MaxParameters) return (i, input, own, total);
-            input = size.Output;
-        }
-        return null;
     }
 
     /// <summary>The boundary sizes; the target is one class index per sample for sparse categorical cross-entropy.</summary>

@@ -64,8 +64,15 @@ public enum Optimizer
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class SequentialAttribute : Attribute
 {
-    /// <summary>Number of input features per sample (784 for flattened 28x28 images). Required.</summary>
+    /// <summary>Number of input features per sample (784 for flattened 28x28 images). This or <see cref="InputShape"/> is required.</summary>
     public int Input { get; set; }
+
+    /// <summary>
+    /// The shape of one input sample, channels last as in Keras: <c>new[] { 28, 28, 1 }</c> for 28x28 grey images.
+    /// The network still takes each sample as its <c>InputSize</c> floats, row-major (height, width, channels).
+    /// This or <see cref="Input"/> is required.
+    /// </summary>
+    public int[]? InputShape { get; set; }
 
     /// <summary>Loss to minimise. Default: categorical cross-entropy.</summary>
     public Loss Loss { get; set; } = Loss.CategoricalCrossEntropy;

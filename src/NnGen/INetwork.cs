@@ -83,5 +83,10 @@ public interface INetwork
 /// <param name="Parameters">Trainable parameter count.</param>
 /// <param name="ParameterOffset">Where the layer's parameters start in <see cref="INetwork.Parameters"/> (kernel, then bias).</param>
 /// <param name="NonTrainableParameters">Non-trainable parameter count (BatchNormalization's moving statistics).</param>
+/// <param name="OutputShape">The shape of one sample out, channels last (<c>[26, 26, 32]</c>); null means <c>[OutputUnits]</c>.</param>
 public sealed record LayerInfo(string Name, string Type, int InputUnits, int OutputUnits, Activation Activation, int Parameters, int ParameterOffset,
-    int NonTrainableParameters = 0);
+    int NonTrainableParameters = 0, IReadOnlyList<int>? OutputShape = null)
+{
+    /// <summary>The output shape as Keras's summary prints it: <c>(None, 26, 26, 32)</c>.</summary>
+    public string KerasShape => "(None, " + string.Join(", ", OutputShape ?? [OutputUnits]) + ")";
+}

@@ -263,7 +263,7 @@ public static class NetworkExtensions
             trainable += layer.Parameters;
             fixedCount += layer.NonTrainableParameters;
             int count = layer.Parameters + layer.NonTrainableParameters;
-            sb.Append(Row($" {layer.Name} ({layer.Type})", $"(None, {layer.OutputUnits})", count.ToString("N0", CultureInfo.InvariantCulture)));
+            sb.Append(Row($" {layer.Name} ({layer.Type})", layer.KerasShape, count.ToString("N0", CultureInfo.InvariantCulture)));
             if (i < network.Layers.Count - 1) sb.Append('\n');
         }
         long total = trainable + fixedCount;

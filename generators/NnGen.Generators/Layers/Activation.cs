@@ -24,7 +24,7 @@ internal sealed record ActivationSpec(string Name, ActivationKind Activation) : 
 
     public override string Architecture => $"Activation({Activation})";
 
-    public override string Legend(LayerShape s) => $"{s.Inputs}; {Activation.ToString().ToLowerInvariant()}";
+    public override string Legend(LayerShape s) => $"{s.Input.Compact}; {Activation.ToString().ToLowerInvariant()}";
 
     public override void EmitForward(CodeWriter w, LayerContext c)
     {

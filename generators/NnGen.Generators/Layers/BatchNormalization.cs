@@ -43,15 +43,18 @@ internal sealed record BatchNormalizationSpec(string Name, double Momentum, doub
 {
     public override LayerKind Kind => LayerKind.BatchNormalization;
 
+    // Per feature, the last axis as Keras's axis=-1: a feature map's channels share statistics over height and width.
+    private static int Features(Shape input) => input.Dims[input.Rank - 1];
+
     // gamma and beta trainable; moving mean and variance not.
-    public override LayerSize Infer(Shape input) => new(input, 2 * input.SizeChecked, 2 * input.SizeChecked);
+    public override LayerSize Infer(Shape input) => new(input, 2L * Features(input), 2L * Features(input));
 
     public override string ParameterBreakdown(Shape input, long parameters) =>
-        $"4 x {input.SizeChecked.ToString("N0", CultureInfo.InvariantCulture)} scales, offsets and moving statistics = {parameters.ToString("N0", CultureInfo.InvariantCulture)}";
+        $"4 x {Features(input).ToString("N0", CultureInfo.InvariantCulture)} scales, offsets and moving statistics = {parameters.ToString("N0", CultureInfo.InvariantCulture)}";
 
     public override string Architecture => "BatchNormalization";
 
-    public override string Legend(LayerShape s) => $"{s.Inputs}; gamma, beta ({s.Outputs}) trainable; moving mean, variance ({s.Outputs})";
+    public override string Legend(LayerShape s) => $"{s.Input.Compact}; gamma, beta ({Features(s.Input)}) trainable; moving mean, variance ({Features(s.Input)})";
 
     private static string Gamma(LayerShape s) => $"{s.Prefix}Gamma";
     private static string Beta(LayerShape s) => $"{s.Prefix}Beta";
@@ -64,13 +67,13 @@ internal sealed record BatchNormalizationSpec(string Name, double Momentum, doub
     public override IEnumerable<Buffer> Buffers(LayerShape s) =>
     [
         new Buffer(XHat(s), s.Outputs, PerRow: true, $"{Comment(Name)} normalised input"),
-        new Buffer(InvStd(s), s.Outputs, PerRow: false, $"{Comment(Name)} 1/sqrt(var + eps) of the batch"),
-        new Buffer(Scale(s), s.Outputs, PerRow: false, $"{Comment(Name)} scratch"),
+        new Buffer(InvStd(s), Features(s.Input), PerRow: false, $"{Comment(Name)} 1/sqrt(var + eps) of the batch"),
+        new Buffer(Scale(s), Features(s.Input), PerRow: false, $"{Comment(Name)} scratch"),
     ];
 
     public override void EmitConstants(CodeWriter w, LayerShape s)
     {
-        int n = s.Outputs;
+        int n = Features(s.Input);
         w.Line($"private const int {Gamma(s)} = {s.ParameterOffset}; // ({n}) {Comment(Name)} gamma");
         w.Line($"private const int {Beta(s)} = {s.ParameterOffset + n}; // ({n}) {Comment(Name)} beta");
         w.Line($"private const int {Mean(s)} = {s.StateOffset}; // ({n}) {Comment(Name)} moving mean, in _state");
@@ -79,7 +82,7 @@ internal sealed record BatchNormalizationSpec(string Name, double Momentum, doub
 
     public override void EmitInitialize(CodeWriter w, LayerShape s)
     {
-        int n = s.Outputs;
+        int n = Features(s.Input);
         w.Line($"Block(_parameters, {Gamma(s)}, {n}).Fill(1f); // gamma");
         w.Line($"Block(_parameters, {Beta(s)}, {n}).Clear(); // beta");
         w.Line($"Block(_state, {Mean(s)}, {n}).Clear();");
@@ -89,21 +92,21 @@ internal sealed record BatchNormalizationSpec(string Name, double Momentum, doub
     public override void EmitForward(CodeWriter w, LayerContext c)
     {
         LayerShape s = c.Shape;
-        int n = s.Outputs;
-        string x = LayerContext.Rows(c.X, n), y = LayerContext.Rows(c.Y, n);
+        int n = Features(s.Input), size = s.Outputs; // the kernels take (rows·positions, n) blocks
+        string x = LayerContext.Rows(c.X, size), y = LayerContext.Rows(c.Y, size);
         string gamma = $"Block(_parameters, {Gamma(s)}, {n})", beta = $"Block(_parameters, {Beta(s)}, {n})";
         string mean = $"Block(_state, {Mean(s)}, {n})", variance = $"Block(_state, {Variance(s)}, {n})";
-        w.Line($"if (training) {Kernels}.LayerKernels.BatchNormTraining({y}, {LayerContext.Rows(XHat(s), n)}, {InvStd(s)}, {x}, {gamma}, {beta}, {mean}, {variance}, {n}, {Float(Momentum)}, {Float(Epsilon)});");
+        w.Line($"if (training) {Kernels}.LayerKernels.BatchNormTraining({y}, {LayerContext.Rows(XHat(s), size)}, {InvStd(s)}, {x}, {gamma}, {beta}, {mean}, {variance}, {n}, {Float(Momentum)}, {Float(Epsilon)});");
         w.Line($"else {Kernels}.LayerKernels.BatchNormInference({y}, {x}, {gamma}, {beta}, {mean}, {variance}, {n}, {Float(Epsilon)}, {Scale(s)});");
     }
 
     public override void EmitBackward(CodeWriter w, LayerContext c)
     {
         LayerShape s = c.Shape;
-        int n = s.Outputs;
-        string dy = LayerContext.Rows(c.DY, n);
+        int n = Features(s.Input), size = s.Outputs;
+        string dy = LayerContext.Rows(c.DY, size);
         // The first layer has no input gradient to pass on: its dx is computed in place over its own dy.
-        string dx = c.DX is null ? dy : LayerContext.Rows(c.DX, n);
-        w.Line($"{Kernels}.LayerKernels.BatchNormBackward({dx}, Block(_gradients, {Gamma(s)}, {n}), Block(_gradients, {Beta(s)}, {n}), {dy}, {LayerContext.Rows(XHat(s), n)}, Block(_parameters, {Gamma(s)}, {n}), {InvStd(s)}, {n}, {Scale(s)});");
+        string dx = c.DX is null ? dy : LayerContext.Rows(c.DX, size);
+        w.Line($"{Kernels}.LayerKernels.BatchNormBackward({dx}, Block(_gradients, {Gamma(s)}, {n}), Block(_gradients, {Beta(s)}, {n}), {dy}, {LayerContext.Rows(XHat(s), size)}, Block(_parameters, {Gamma(s)}, {n}), {InvStd(s)}, {n}, {Scale(s)});");
     }
 }

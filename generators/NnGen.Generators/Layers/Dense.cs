@@ -15,23 +15,11 @@ internal sealed class DenseKind : LayerKind
 
     public override LayerSpec Parse(LayerArguments a)
     {
-        int units = a.Int(0) ?? 0;
-        if (units <= 0) a.Report(DiagnosticDescriptors.NonPositiveSize, "units", 0, "Units", a.Label, units);
+        int units = a.Size("Units", 0);
         ActivationKind activation = a.Activation(1);
-        int? declared = a.NamedInt("Inputs");
-        if (declared <= 0) a.Report(DiagnosticDescriptors.NonPositiveSize, "Inputs", -1, "Inputs", a.Label, declared ?? 0);
-        double l1 = a.Number("L1", 0), l2 = a.Number("L2", 0);
-        foreach (var (factor, value) in new[] { ("L1", l1), ("L2", l2) })
-        {
-            if (double.IsNaN(value) || double.IsInfinity(value) || float.IsInfinity((float)value))
-                a.Report(DiagnosticDescriptors.InvalidHyperparameter, factor, -1, factor, a.Label, LayerArguments.Format(value), "a finite number");
-            else if (a.Has(factor) && value <= 0)
-                a.Report(DiagnosticDescriptors.RegularizerNotPositive, factor, -1, factor, a.Label, LayerArguments.Format(value));
-        }
-        int initializer = a.NamedInt("KernelInitializer") ?? 0;
-        if (initializer is < 0 or > 7)
-            a.Report(DiagnosticDescriptors.UnknownEnumValue, "KernelInitializer", -1, "KernelInitializer", a.Label, initializer, "Initializer");
-        return new DenseSpec(a.Name, units, activation, declared ?? 0, l1, l2, initializer);
+        int declared = a.Has("Inputs") ? a.Size("Inputs", -1) : 0;
+        var (l1, l2) = a.Regularizers();
+        return new DenseSpec(a.Name, units, activation, declared, l1, l2, a.KernelInitializer());
     }
 
     public override IEnumerable<GeneratedMembers.Member> Members(int index)
@@ -68,13 +56,17 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
     public override string ParameterBreakdown(Shape input, long parameters) =>
         $"{Long(input.SizeChecked)} inputs x {Long(Units)} units + {Long(Units)} biases = {Long(parameters)}";
 
+    public override bool Accepts(Shape input, LayerArguments a)
+    {
+        if (input.Rank == 1) return true;
+        a.ReportAt(DiagnosticDescriptors.NeedsFlatInput, a.Syntax?.GetLocation(), null, a.Label, a.Producer, input, Long(input.SizeChecked));
+        return false;
+    }
+
     public override void Check(LayerShape shape, LayerArguments a)
     {
         if (DeclaredInputs > 0 && DeclaredInputs != shape.Inputs)
-        {
-            string producer = a.Previous is null ? "the network input" : $"layer {a.Index - 1} ('{a.Previous.Name}')";
-            a.Report(DiagnosticDescriptors.InputsMismatch, "Inputs", -1, a.Label, DeclaredInputs, producer, shape.Inputs);
-        }
+            a.Report(DiagnosticDescriptors.InputsMismatch, "Inputs", -1, a.Label, DeclaredInputs, a.Producer, shape.Inputs);
     }
 
     public override string Architecture => $"Dense({Int(Units)}, {Activation})";
@@ -97,21 +89,19 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
         w.Line($"Block(_parameters, {BiasOffset(s)}, {s.Outputs}).Clear();");
     }
 
-    public override string? Penalty(LayerShape s) => Regularised
-        ? $"{Kernels}.LayerKernels.RegularizationPenalty(Block(_parameters, {KernelOffset(s)}, {s.Inputs * s.Outputs}), {Float(L1)}, {Float(L2)})"
-        : null;
+    public override string? Penalty(LayerShape s) => Regularised ? RegularizationPenalty(KernelOffset(s), s.Inputs * s.Outputs, L1, L2) : null;
 
     public override IEnumerable<ParallelTask> Tasks(LayerContext c)
     {
         LayerShape s = c.Shape;
         int k = s.Inputs, n = s.Outputs;
         string p = $"ref {Unsafe}.Add(ref p, {KernelOffset(s)})";
-        yield return new ParallelTask($"{s.Prefix}Forward", n, 32, k * n, n > 32,
+        yield return new ParallelTask($"{s.Prefix}Forward", Int(n), 32, k * n, n > 32,
             $"{s.Prefix}Forward(ref {At(c.Y)}, ref {At(c.X)}, {p}, ref {Unsafe}.Add(ref p, {BiasOffset(s)}), _rows, from, to);");
-        yield return new ParallelTask($"{s.Prefix}WeightGradient", n, 32, k * n, n > 32,
+        yield return new ParallelTask($"{s.Prefix}WeightGradient", Int(n), 32, k * n, n > 32,
             $"{s.Prefix}WeightGradient(ref {Unsafe}.Add(ref g, {KernelOffset(s)}), ref {At(c.DY)}, ref {At(c.X)}, _rows, from, to);");
         if (c.DX is not null)
-            yield return new ParallelTask($"{s.Prefix}InputGradient", k, 4, k * n, k >= 8,
+            yield return new ParallelTask($"{s.Prefix}InputGradient", Int(k), 4, k * n, k >= 8,
                 $"{s.Prefix}InputGradient(ref {At(c.DX)}, ref {At(c.DY)}, {p}, _rows, from, to);");
     }
 
@@ -133,7 +123,7 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
             w.Line($"{Kernels}.ActivationKernels.Backward({ActivationName(Activation)}, {dy}, {LayerContext.Rows(c.Y, n)}, {n});");
         w.Line(c.Run(tasks[1]));
         if (Regularised)
-            w.Line($"{Kernels}.LayerKernels.AddRegularizationGradient(Block(_gradients, {KernelOffset(s)}, {s.Inputs * n}), Block(_parameters, {KernelOffset(s)}, {s.Inputs * n}), {Float(L1)}, {Float(L2)});");
+            w.Line(RegularizationGradient(KernelOffset(s), s.Inputs * n, L1, L2));
         w.Line($"{Kernels}.ActivationKernels.ColumnSums(Block(_gradients, {BiasOffset(s)}, {n}), {dy}, {n});");
         if (c.DX is not null) w.Line(c.Run(tasks[2]));
     }

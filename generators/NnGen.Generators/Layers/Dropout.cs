@@ -35,7 +35,7 @@ internal sealed record DropoutSpec(string Name, double Rate) : LayerSpec(Name)
 
     public override string Architecture => $"Dropout({Float(Rate).TrimEnd('f')})";
 
-    public override string Legend(LayerShape s) => $"{s.Inputs}; rate {Float(Rate).TrimEnd('f')}";
+    public override string Legend(LayerShape s) => $"{s.Input.Compact}; rate {Float(Rate).TrimEnd('f')}";
 
     private static string Mask(LayerShape s) => $"_mask{s.Index}";
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NnGen.Generators.Model;
@@ -21,15 +22,19 @@ internal abstract class LayerKind
     public static readonly LayerKind BatchNormalization = new BatchNormalizationKind();
     public static readonly LayerKind Dropout = new DropoutKind();
     public static readonly LayerKind Activation = new ActivationLayerKind();
+    public static readonly LayerKind Flatten = new FlattenKind();
+    public static readonly LayerKind Reshape = new ReshapeKind();
+    public static readonly LayerKind Conv2D = new Conv2DKind();
+    public static readonly LayerKind MaxPooling2D = new Pooling2DKind(max: true);
+    public static readonly LayerKind AveragePooling2D = new Pooling2DKind(max: false);
+    public static readonly LayerKind GlobalAveragePooling2D = new GlobalPooling2DKind(max: false);
+    public static readonly LayerKind GlobalMaxPooling2D = new GlobalPooling2DKind(max: true);
 
     /// <summary>Every layer kind, by the metadata name of its attribute.</summary>
-    public static readonly IReadOnlyDictionary<string, LayerKind> All = new Dictionary<string, LayerKind>
+    public static readonly IReadOnlyDictionary<string, LayerKind> All = new[]
     {
-        [Dense.AttributeName] = Dense,
-        [BatchNormalization.AttributeName] = BatchNormalization,
-        [Dropout.AttributeName] = Dropout,
-        [Activation.AttributeName] = Activation,
-    };
+        Dense, BatchNormalization, Dropout, Activation, Flatten, Reshape, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D,
+    }.ToDictionary(k => k.AttributeName);
 
     /// <summary>Keras's class name, used in messages, Summary() and the generated names: <c>Dense</c>.</summary>
     public abstract string Name { get; }
@@ -78,6 +83,12 @@ internal abstract record LayerSpec(string Name)
     /// <summary>How the layer's float count (trainable and state) comes about, for NNG0013: "784 inputs x 256 units + 256 biases = 200,960".</summary>
     public abstract string ParameterBreakdown(Shape input, long parameters);
 
+    /// <summary>
+    /// Whether the layer can take <paramref name="input"/> (an image layer needs an image, a window must fit); reports
+    /// why not through <paramref name="a"/>. Shapes are inferred through a layer only after it accepts its input.
+    /// </summary>
+    public virtual bool Accepts(Shape input, LayerArguments a) => true;
+
     /// <summary>Checks that need the inferred shapes (the declared input width of a Dense layer, say).</summary>
     public virtual void Check(LayerShape shape, LayerArguments a) { }
 
@@ -113,6 +124,14 @@ internal abstract record LayerSpec(string Name)
 
     /// <summary>Private methods the layer's code calls (its size-specialised kernels).</summary>
     public virtual void EmitMethods(CodeWriter w, LayerShape s) { }
+
+    /// <summary>The penalty of a kernel regulariser: l1·Σ|w| + l2·Σw² over the kernel at <paramref name="offset"/>.</summary>
+    protected static string RegularizationPenalty(string offset, int length, double l1, double l2) =>
+        $"{CodeWriter.Kernels}.LayerKernels.RegularizationPenalty(Block(_parameters, {offset}, {length}), {CodeWriter.Float(l1)}, {CodeWriter.Float(l2)})";
+
+    /// <summary>The statement adding the regulariser's gradient to the kernel's.</summary>
+    protected static string RegularizationGradient(string offset, int length, double l1, double l2) =>
+        $"{CodeWriter.Kernels}.LayerKernels.AddRegularizationGradient(Block(_gradients, {offset}, {length}), Block(_parameters, {offset}, {length}), {CodeWriter.Float(l1)}, {CodeWriter.Float(l2)});";
 }
 
 /// <summary>What <see cref="LayerSpec.Infer"/> gives: the output shape, trainable parameters and non-trainable state.</summary>
@@ -139,12 +158,12 @@ internal sealed record SharedField(string Declaration, string Initialization);
 
 /// <summary>
 /// A parallel section of a layer: <see cref="Call"/> runs the part [from, to) that
-/// <c>Workers.Partition(part, parts, Length, Block)</c> hands out; <c>p</c> and <c>g</c> (the parameter and gradient
+/// <c>Workers.Partition(part, parts, Length, Block)</c> hands out (Length an expression: a constant, or one of <c>_rows</c>); <c>p</c> and <c>g</c> (the parameter and gradient
 /// blocks) are in scope. <see cref="Work"/> is the multiply-adds per sample, against <c>Workers.MinParallelWork</c>.
 /// A task that is not <see cref="Splittable"/> (one block of work) runs on the calling thread: handing half of nothing
 /// to another core only costs.
 /// </summary>
-internal sealed record ParallelTask(string Name, int Length, int Block, int Work, bool Splittable, string Call);
+internal sealed record ParallelTask(string Name, string Length, int Block, int Work, bool Splittable, string Call);
 
 /// <summary>What a layer's code is written against: its shape, its buffers and its place in the network.</summary>
 internal sealed class LayerContext(LayerShape shape, string x, string? dx, bool isLast, bool outputGradientFused, Func<ParallelTask, string> run)
@@ -198,6 +217,9 @@ internal sealed class LayerArguments(
     /// <summary>The layer declared before this one, or null for the first (or when that one is malformed).</summary>
     public LayerSpec? Previous { get; } = previous;
 
+    /// <summary>How messages name what feeds this layer: <c>layer 2 ('conv2d')</c>, or <c>the network input</c>.</summary>
+    public string Producer => Previous is null ? "the network input" : $"layer {Index - 1} ('{Previous.Name}')";
+
     public AttributeSyntax? Syntax { get; } = syntax;
 
     public bool Has(string name) => named.ContainsKey(name);
@@ -224,6 +246,59 @@ internal sealed class LayerArguments(
         if (!Enum.IsDefined(typeof(ActivationKind), value))
             Report(DiagnosticDescriptors.UnknownEnumValue, "activation", position, "Activation", Label, value, "Activation");
         return (ActivationKind)value;
+    }
+
+    /// <summary>A named bool, or <paramref name="fallback"/>.</summary>
+    public bool Bool(string name, bool fallback) => named.TryGetValue(name, out TypedConstant c) && c.Value is bool b ? b : fallback;
+
+    /// <summary>The ints of an array constructor argument (a params array), or null after a compiler error.</summary>
+    public int[]? IntArray(int position)
+    {
+        if (position >= data.ConstructorArguments.Length) return null;
+        TypedConstant array = data.ConstructorArguments[position];
+        if (array.Kind != TypedConstantKind.Array || array.IsNull) { cannotGenerate(); return null; }
+        var values = new int[array.Values.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = IntValue(array.Values[i]) ?? 0;
+        return values;
+    }
+
+    /// <summary>A positive size at constructor <paramref name="position"/> (or named, when <paramref name="position"/> is -1); NNG0005 otherwise.</summary>
+    public int Size(string name, int position, int fallback = 0)
+    {
+        int value = position >= 0 ? Int(position) ?? 0 : NamedInt(name) ?? fallback;
+        if (value <= 0) Report(DiagnosticDescriptors.NonPositiveSize, position >= 0 ? char.ToLowerInvariant(name[0]) + name.Substring(1) : name, position, name, Label, value);
+        return value;
+    }
+
+    /// <summary>Padding = Padding.Same (true) or Valid (false, the default); NNG0006 for another value.</summary>
+    public bool SamePadding()
+    {
+        int value = NamedInt("Padding") ?? 0;
+        if (value is not (0 or 1)) Report(DiagnosticDescriptors.UnknownEnumValue, "Padding", -1, "Padding", Label, value, "Padding");
+        return value == 1;
+    }
+
+    /// <summary>The kernel's L1 and L2 regularisation factors (0 when not stated): finite (NNG0011) and, when stated, positive (NNG0207).</summary>
+    public (double L1, double L2) Regularizers()
+    {
+        double l1 = Number("L1", 0), l2 = Number("L2", 0);
+        foreach (var (factor, value) in new[] { ("L1", l1), ("L2", l2) })
+        {
+            if (double.IsNaN(value) || double.IsInfinity(value) || float.IsInfinity((float)value))
+                Report(DiagnosticDescriptors.InvalidHyperparameter, factor, -1, factor, Label, Format(value), "a finite number");
+            else if (Has(factor) && value <= 0)
+                Report(DiagnosticDescriptors.RegularizerNotPositive, factor, -1, factor, Label, Format(value));
+        }
+        return (l1, l2);
+    }
+
+    /// <summary>The KernelInitializer (the runtime's NnGen.Initializer value, Glorot uniform 0 by default); NNG0006 for an undefined one.</summary>
+    public int KernelInitializer()
+    {
+        int initializer = NamedInt("KernelInitializer") ?? 0;
+        if (initializer is < 0 or > 7)
+            Report(DiagnosticDescriptors.UnknownEnumValue, "KernelInitializer", -1, "KernelInitializer", Label, initializer, "Initializer");
+        return initializer;
     }
 
     /// <summary>Where an argument is: the named one, else the positional one at <paramref name="position"/>, else the whole attribute.</summary>

@@ -20,6 +20,15 @@ public class CodeFixTests
     public Task MakePartial(string wrong, string fixedCode) => Verify<MakePartialCodeFix>(wrong, fixedCode);
 
     [Theory]
+    [InlineData("[Sequential(InputShape = new[] { 8, 8, 1 })]\n[Conv2D(4, 3, Relu)]\n[{|NNG0107:Dense(2, Softmax)|}]\npublic partial class Net;",
+                "[Sequential(InputShape = new[] { 8, 8, 1 })]\n[Conv2D(4, 3, Relu)]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;")]
+    [InlineData("public static partial class Outer\n{\n    [Sequential(InputShape = new[] { 8, 8, 1 })]\n    [MaxPooling2D]\n    [{|NNG0107:Dense(8, Relu)|}]\n    [Dense(2, Softmax)]\n    public partial class Net;\n}",
+                "public static partial class Outer\n{\n    [Sequential(InputShape = new[] { 8, 8, 1 })]\n    [MaxPooling2D]\n    [Flatten]\n    [Dense(8, Relu)]\n    [Dense(2, Softmax)]\n    public partial class Net;\n}")]
+    [InlineData("[Sequential(InputShape = new[] { 8, 8, 1 })]\n[Conv2D(4, 3, Relu), {|NNG0107:Dense(2, Softmax)|}]\npublic partial class Net;",
+                "[Sequential(InputShape = new[] { 8, 8, 1 })]\n[Conv2D(4, 3, Relu), Flatten, Dense(2, Softmax)]\npublic partial class Net;")]
+    public Task InsertFlattenBeforeADenseLayerAfterAnImage(string wrong, string fixedCode) => Verify<InsertFlattenCodeFix>(wrong, fixedCode);
+
+    [Theory]
     [InlineData("[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense({|NNG0102:1|}, Softmax)]\npublic partial class Net;",
                 "[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense(2, Softmax)]\npublic partial class Net;")]
     [InlineData("[Sequential(Input = 4, Loss = Loss.SparseCategoricalCrossEntropy, Classes = 5)]\n[Dense(units: {|NNG0104:4|}, activation: Softmax)]\npublic partial class Net;",

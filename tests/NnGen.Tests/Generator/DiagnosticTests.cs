@@ -481,4 +481,71 @@ public class DiagnosticTests
             Enum.GetNames(t).Select(n => (n, Convert.ToInt32(Enum.Parse(t, n), CultureInfo.InvariantCulture))).OrderBy(m => m.Item2);
         Assert.Equal(Members(runtime), Members(mirror));
     }
+
+    // ---- Images: input shapes, windows, Flatten and Reshape ------------------------------------------------------
+
+    private static string Message(string declaration, string id) =>
+        Expect(declaration, id).GetMessage(CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void AKernelLargerThanItsInputNamesTheLayerTheKernelAndTheInput() => Assert.Equal(
+        "Conv2D layer 2 ('conv2d_1') has a 5x5 kernel, but its input is 3x3x64 with padding 'valid', so there is no position for it: use a smaller kernel, padding 'same', or a larger input",
+        Message("[Sequential(InputShape = new[] { 5, 5, 1 })]\n[Conv2D(64, 3)]\n[Conv2D(8, 5)]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0105"));
+
+    [Fact]
+    public void AStackThatShrinksToNothingIsReportedAtThePoolThatFindsNoRoom() => Assert.Equal(
+        "MaxPooling2D layer 3 ('max_pooling2d_1') has a 2x2 pool, but its input is 1x1x4 with padding 'valid', so there is no position for it: use a smaller pool, padding 'same', or a larger input",
+        Message("[Sequential(InputShape = new[] { 4, 4, 1 })]\n[Conv2D(4, 3)]\n[MaxPooling2D]\n[MaxPooling2D]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0105"));
+
+    [Fact]
+    public void SamePaddingNeverShrinksToNothing()
+    {
+        AnalysisRun run = Analyze("[Sequential(InputShape = new[] { 3, 3, 1 })]\n[Conv2D(4, 5, Padding = Padding.Same, Strides = 2)]\n[MaxPooling2D(3, Padding = Padding.Same)]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;");
+        Assert.Empty(run.Nng);
+    }
+
+    [Fact]
+    public void AnImageLayerOnAFlatInputSuggestsTheInputShape()
+    {
+        Assert.Equal("Conv2D layer 1 ('conv2d') takes images (height, width, channels), but the network input produces (784): state 'InputShape = new[] { 28, 28, 1 }' on [Sequential]",
+            Message("[Sequential(Input = 784)]\n[Conv2D(8, 3)]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0106"));
+        Assert.Equal("MaxPooling2D layer 2 ('max_pooling2d') takes images (height, width, channels), but layer 1 ('dense') produces (10): insert [Reshape(height, width, channels)] before it",
+            Message("[Sequential(Input = 4)]\n[Dense(10)]\n[MaxPooling2D]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0106"));
+    }
+
+    [Fact]
+    public void ADenseLayerAfterAnImageAsksForFlatten() => Assert.Equal(
+        "Dense layer 3 ('dense') takes a vector, but layer 2 ('max_pooling2d') produces (13, 13, 32) (5,408 values): insert [Flatten] before it",
+        Message("[Sequential(InputShape = new[] { 28, 28, 1 })]\n[Conv2D(32, 3, Relu)]\n[MaxPooling2D]\n[Dense(10, Softmax)]\npublic partial class Net;", "NNG0107"));
+
+    [Fact]
+    public void AReshapeThatChangesTheCountStatesBothCounts() => Assert.Equal(
+        "Reshape layer 1 ('reshape') reshapes (784), 784 values, into (28, 28, 2), which holds 1,568",
+        Message("[Sequential(Input = 784)]\n[Reshape(28, 28, 2)]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0108"));
+
+    [Fact]
+    public void FlattenOfAVectorIsAWarning() => Assert.Equal(
+        "Flatten layer 2 ('flatten') has nothing to flatten: layer 1 ('dense') already produces a vector (8)",
+        Message("[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0208"));
+
+    [Theory]
+    [InlineData("Input = 784, InputShape = new[] { 28, 28, 1 }", "NNG0021", "Network 'Net' states both Input = 784 and InputShape = (28, 28, 1): keep one")]
+    [InlineData("InputShape = new[] { 2, 2, 2, 2 }", "NNG0022", "Network 'Net' has InputShape (2, 2, 2, 2) with 4 dimensions")]
+    [InlineData("InputShape = new int[0]", "NNG0022", "Network 'Net' has InputShape () with 0 dimensions")]
+    [InlineData("InputShape = new[] { 28, 0, 1 }", "NNG0005", "InputShape[1] of network 'Net' must be a positive number, but it is 0")]
+    [InlineData("InputShape = null", "NNG0002", "Network 'Net' does not state its input size")]
+    public void InputShapesThatCannotBeUsedSayWhy(string input, string id, string message) =>
+        Assert.StartsWith(message, Message($"[Sequential({input})]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;", id));
+
+    [Theory]
+    [InlineData("[Conv2D(0, 3)]", "Filters of Conv2D layer 1 ('conv2d') must be a positive number, but it is 0")]
+    [InlineData("[Conv2D(4, -1)]", "KernelSize of Conv2D layer 1 ('conv2d') must be a positive number, but it is -1")]
+    [InlineData("[Conv2D(4, 3, Strides = 0)]", "Strides of Conv2D layer 1 ('conv2d') must be a positive number, but it is 0")]
+    [InlineData("[MaxPooling2D(0)]", "PoolSize of MaxPooling2D layer 1 ('max_pooling2d') must be a positive number, but it is 0")]
+    [InlineData("[AveragePooling2D(2, Strides = -2)]", "Strides of AveragePooling2D layer 1 ('average_pooling2d') must be a positive number, but it is -2")]
+    [InlineData("[Conv2D(4, 3, Padding = (Padding)2)]", "Padding of Conv2D layer 1 ('conv2d') is 2, which is not a defined Padding value")]
+    public void WindowSizesMustBePositive(string layer, string message) =>
+        Assert.Equal(message, Message($"[Sequential(InputShape = new[] {{ 8, 8, 1 }})]\n{layer}\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;",
+            message.Contains("Padding value") ? "NNG0006" : "NNG0005"));
 }
+

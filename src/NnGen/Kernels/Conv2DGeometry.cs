@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.ComponentModel;
 
 namespace NnGen.Kernels;
@@ -82,10 +83,15 @@ public readonly record struct Conv2DGeometry(int Height, int Width, int Channels
     /// <summary>Floats in the kernel, KH·KW·C·F.</summary>
     internal int KernelSize => KernelHeight * KernelWidth * Channels * Filters;
 
-    internal static void CheckLength(ReadOnlySpan<float> span, long needed, string name, string what)
+    /// <summary>Throws when <paramref name="span"/> holds fewer than <paramref name="needed"/> floats; the message names
+    /// <paramref name="what"/> (say "rows·H·W·C") and the factors given (built only on failure: the kernels allocate nothing).</summary>
+    internal static void CheckLength(ReadOnlySpan<float> span, long needed, string name, string what, int a = -1, int b = -1, int c = -1, int d = -1)
     {
         if (span.Length < needed)
-            throw new ArgumentException($"{name} must hold at least {needed} floats ({what}), got {span.Length}.", name);
+        {
+            string factors = string.Join("·", new[] { a, b, c, d }.Where(v => v >= 0));
+            throw new ArgumentException($"{name} must hold at least {needed} floats ({what}{(factors.Length > 0 ? " = " + factors : "")}), got {span.Length}.", name);
+        }
     }
 
     internal static void CheckRows(int rows)

@@ -97,9 +97,9 @@ public static unsafe class Conv2DKernels
     private static void CheckOperands(ReadOnlySpan<float> input, ReadOnlySpan<float> kernel, ReadOnlySpan<float> output, in Conv2DGeometry g,
         int rows, string inputName, string outputName, string kernelName = "w")
     {
-        Conv2DGeometry.CheckLength(input, (long)rows * g.InputSize, inputName, $"rows·H·W·C = {rows}·{g.Height}·{g.Width}·{g.Channels}");
-        Conv2DGeometry.CheckLength(output, (long)rows * g.OutputSize, outputName, $"rows·OH·OW·F = {rows}·{g.OutputHeight}·{g.OutputWidth}·{g.Filters}");
-        Conv2DGeometry.CheckLength(kernel, g.KernelSize, kernelName, $"KH·KW·C·F = {g.KernelHeight}·{g.KernelWidth}·{g.Channels}·{g.Filters}");
+        Conv2DGeometry.CheckLength(input, (long)rows * g.InputSize, inputName, "rows·H·W·C", rows, g.Height, g.Width, g.Channels);
+        Conv2DGeometry.CheckLength(output, (long)rows * g.OutputSize, outputName, "rows·OH·OW·F", rows, g.OutputHeight, g.OutputWidth, g.Filters);
+        Conv2DGeometry.CheckLength(kernel, g.KernelSize, kernelName, "KH·KW·C·F", g.KernelHeight, g.KernelWidth, g.Channels, g.Filters);
     }
 
     /// <summary>The geometry in locals the kernels read often, with the range of output rows/columns whose windows lie inside the input.</summary>

@@ -213,8 +213,8 @@ public static class PoolingKernels
         if (g.Filters != g.Channels)
             throw new ArgumentException($"Pooling geometry must have as many filters as channels, got {g.Filters} filters and {g.Channels} channels.", nameof(g));
         Conv2DGeometry.CheckRows(rows);
-        Conv2DGeometry.CheckLength(input, (long)rows * g.InputSize, inputName, $"rows·H·W·C = {rows}·{g.Height}·{g.Width}·{g.Channels}");
-        Conv2DGeometry.CheckLength(output, (long)rows * g.OutputSize, outputName, $"rows·OH·OW·C = {rows}·{g.OutputHeight}·{g.OutputWidth}·{g.Channels}");
+        Conv2DGeometry.CheckLength(input, (long)rows * g.InputSize, inputName, "rows·H·W·C", rows, g.Height, g.Width, g.Channels);
+        Conv2DGeometry.CheckLength(output, (long)rows * g.OutputSize, outputName, "rows·OH·OW·C", rows, g.OutputHeight, g.OutputWidth, g.Channels);
     }
 
     /// <summary>Checks the sizes; the rows are those x holds (or <paramref name="rows"/> when given), and y must hold as many.</summary>
@@ -229,8 +229,8 @@ public static class PoolingKernels
                 throw new ArgumentException($"{inputName} must hold whole samples of positions·channels = {positions}·{channels} = {perRow} floats, got {input.Length}.", inputName);
             rows = (int)(input.Length / perRow);
         }
-        else Conv2DGeometry.CheckLength(input, rows * perRow, inputName, $"rows·positions·channels = {rows}·{positions}·{channels}");
-        Conv2DGeometry.CheckLength(output, (long)rows * channels, outputName, $"rows·channels = {rows}·{channels}");
+        else Conv2DGeometry.CheckLength(input, rows * perRow, inputName, "rows·positions·channels", rows, positions, channels);
+        Conv2DGeometry.CheckLength(output, (long)rows * channels, outputName, "rows·channels", rows, channels);
         return rows;
     }
 }

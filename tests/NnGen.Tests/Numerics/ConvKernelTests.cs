@@ -103,6 +103,27 @@ internal static class ConvCases
         return failures == 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// The cases of conv_torch.txt (written by conv_torch.py with PyTorch): a header line "kind H W C [F] KH KW SH SW same rows",
+    /// then one line per named array. Arrays are returned as floats, the values having been computed in float64.
+    /// </summary>
+    public static (string Kind, int[] Sizes, System.Collections.Generic.Dictionary<string, float[]> Arrays)[] Torch()
+    {
+        string path = Path.Combine(Path.GetDirectoryName(SourceFile())!, "conv_torch.txt");
+        var cases = new System.Collections.Generic.List<(string, int[], System.Collections.Generic.Dictionary<string, float[]>)>();
+        foreach (string line in File.ReadAllLines(path))
+        {
+            string[] parts = line.Split(' ');
+            if (parts[0] is "conv" or "maxpool" or "avgpool")
+                cases.Add((parts[0], parts.Skip(1).Select(int.Parse).ToArray(), new()));
+            else
+                cases[^1].Item3[parts[0]] = parts.Skip(1).Select(v => (float)double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        }
+        return cases.ToArray();
+    }
+
+    private static string SourceFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
+
     /// <summary>Cuts [0, n) into between one and five parts at random points (empty parts included).</summary>
     public static int[] Cuts(int n, Random random)
     {
@@ -140,6 +161,28 @@ public class ConvKernelTests
         string stdout = KernelPathTests.RunChild("conv-check", "NNGEN_DISABLE_AVX512", "1");
         Assert.Contains("kernels: Vector256", stdout);
         Assert.Equal(ConvCases.Conv.Length + PoolingKernelTests.Cases.Length, stdout.Split('\n').Count(l => l.EndsWith(": ok", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Forward_and_gradients_match_PyTorch()
+    {
+        var cases = ConvCases.Torch().Where(c => c.Kind == "conv").ToArray();
+        Assert.Equal(5, cases.Length);
+        foreach (var (_, s, a) in cases)
+        {
+            Conv2DGeometry g = Conv2DGeometry.Create(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], same: s[8] == 1);
+            int rows = s[9];
+            float[] y = new float[a["y"].Length], dx = new float[a["x"].Length], dw = new float[a["w"].Length], db = new float[a["b"].Length];
+            Conv2DKernels.Forward(y, a["x"], a["w"], a["b"], g, rows, false, 0, rows * g.OutputHeight * g.OutputWidth);
+            Assert.Null(ConvCases.Compare(y, a["y"], $"{g} y"));
+            Conv2DKernels.Forward(y, a["x"], a["w"], a["b"], g, rows, true, 0, rows * g.OutputHeight * g.OutputWidth);
+            Assert.Null(ConvCases.Compare(y, a["yrelu"], $"{g} relu(y)"));
+            Conv2DKernels.WeightGradient(dw, db, a["dy"], a["x"], g, rows, 0, g.Filters);
+            Assert.Null(ConvCases.Compare(dw, a["dw"], $"{g} dw"));
+            Assert.Null(ConvCases.Compare(db, a["db"], $"{g} db"));
+            Conv2DKernels.InputGradient(dx, a["dy"], a["w"], g, rows, 0, rows * g.Height);
+            Assert.Null(ConvCases.Compare(dx, a["dx"], $"{g} dx"));
+        }
     }
 
     [Theory]

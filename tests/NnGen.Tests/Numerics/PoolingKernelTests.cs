@@ -65,6 +65,31 @@ public class PoolingKernelTests
     [MemberData(nameof(Indices))]
     public void Windowed_pooling_agrees_with_the_reference(int i) => Assert.Null(CheckPooling(i));
 
+    [Fact]
+    public void Forward_and_backward_match_PyTorch()
+    {
+        var cases = ConvCases.Torch().Where(c => c.Kind != "conv").ToArray();
+        Assert.Equal(5, cases.Length);
+        foreach (var (kind, s, a) in cases)
+        {
+            Conv2DGeometry g = Conv2DGeometry.Create(s[0], s[1], s[2], s[2], s[3], s[4], s[5], s[6], same: s[7] == 1);
+            int rows = s[8];
+            float[] y = new float[a["y"].Length], dx = new float[a["x"].Length];
+            if (kind == "maxpool")
+            {
+                PoolingKernels.MaxForward(y, a["x"], g, rows);
+                PoolingKernels.MaxBackward(dx, a["dy"], a["x"], y, g, rows);
+            }
+            else
+            {
+                PoolingKernels.AverageForward(y, a["x"], g, rows);
+                PoolingKernels.AverageBackward(dx, a["dy"], g, rows);
+            }
+            Assert.Null(ConvCases.Compare(y, a["y"], $"{kind} {g} y"));
+            Assert.Null(ConvCases.Compare(dx, a["dx"], $"{kind} {g} dx"));
+        }
+    }
+
     /// <summary>Central differences of L = Σ r ⊙ forward(x) against backward(r), every input element.</summary>
     private static void CheckDifferences(float[] x, float[] r, float[] analytic, Func<float[], float[]> forward, string what)
     {

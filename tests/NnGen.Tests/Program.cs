@@ -12,6 +12,7 @@ public static class Program
     public static int Main(string[] args) => args switch
     {
         ["kernel-check"] => KernelAgreement.RunAll(Console.Out),
+        ["conv-check"] => ConvCases.RunAll(Console.Out),
         ["train-history"] => KernelAgreement.PrintTrainingHistory(Console.Out),
         ["check-timings"] => Training.CheckTimings.Run(Console.Out),
         _ => 0,

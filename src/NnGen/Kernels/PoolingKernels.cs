@@ -1,0 +1,236 @@
+using System;
+using System.ComponentModel;
+
+namespace NnGen.Kernels;
+
+/// <summary>
+/// MaxPooling2D, AveragePooling2D and the global poolings over NHWC samples (Keras/TensorFlow semantics), called by
+/// generated code. For the windowed poolings the geometry's <see cref="Conv2DGeometry.Filters"/> equals its channels and
+/// its kernel is the pool size. These passes are memory-bound and cheap next to the convolutions, so they are plain loops
+/// along the contiguous channels. Spans may be longer than needed; only the leading elements are used.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class PoolingKernels
+{
+    /// <summary><c>y (rows, OH, OW, C)</c> = the maximum of each window of x (padding, with 'same', is ignored); NaN propagates.</summary>
+    /// <exception cref="ArgumentException">An inconsistent geometry or a span too short.</exception>
+    public static void MaxForward(Span<float> y, ReadOnlySpan<float> x, in Conv2DGeometry g, int rows)
+    {
+        Check(x, y, g, rows, nameof(x), nameof(y));
+        int C = g.Channels;
+        for (int n = 0; n < rows; n++)
+            for (int oh = 0; oh < g.OutputHeight; oh++)
+                for (int ow = 0; ow < g.OutputWidth; ow++)
+                {
+                    Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
+                    Span<float> yp = y.Slice(Pixel(g, n, oh, ow), C);
+                    x.Slice(Input(g, n, h0, w0), C).CopyTo(yp);
+                    for (int ih = h0; ih < h1; ih++)
+                        for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++)
+                        {
+                            ReadOnlySpan<float> xp = x.Slice(Input(g, n, ih, iw), C);
+                            for (int c = 0; c < C; c++)
+                                if (xp[c] > yp[c] || float.IsNaN(xp[c])) yp[c] = xp[c];
+                        }
+                }
+    }
+
+    /// <summary>
+    /// The gradient of <see cref="MaxForward"/>: each window's dy goes to the first element equal to its maximum y (the
+    /// first NaN when y is NaN) in row-major window order, TensorFlow's choice. dx is written fully (zero elsewhere);
+    /// where windows overlap their gradients add.
+    /// </summary>
+    /// <exception cref="ArgumentException">An inconsistent geometry or a span too short.</exception>
+    public static void MaxBackward(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> y, in Conv2DGeometry g, int rows)
+    {
+        Check(x, y, g, rows, nameof(x), nameof(y));
+        Check(dx, dy, g, rows, nameof(dx), nameof(dy));
+        int C = g.Channels;
+        dx[..(rows * g.InputSize)].Clear();
+        for (int n = 0; n < rows; n++)
+            for (int oh = 0; oh < g.OutputHeight; oh++)
+                for (int ow = 0; ow < g.OutputWidth; ow++)
+                {
+                    Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
+                    int o = Pixel(g, n, oh, ow);
+                    for (int c = 0; c < C; c++)
+                    {
+                        float m = y[o + c];
+                        int at = FirstMaximum(x, g, n, c, m, h0, h1, w0, w1);
+                        dx[at] += dy[o + c];
+                    }
+                }
+    }
+
+    private static int FirstMaximum(ReadOnlySpan<float> x, in Conv2DGeometry g, int n, int c, float m, int h0, int h1, int w0, int w1)
+    {
+        bool nan = float.IsNaN(m);
+        for (int ih = h0; ih < h1; ih++)
+            for (int iw = w0; iw < w1; iw++)
+            {
+                int i = Input(g, n, ih, iw) + c;
+                if (x[i] == m || (nan && float.IsNaN(x[i]))) return i;
+            }
+        throw new ArgumentException($"MaxBackward: y at sample {n}, channel {c} is {m}, which is not in its window of x (y must be MaxForward's output for x).", "y");
+    }
+
+    /// <summary><c>y (rows, OH, OW, C)</c> = the mean of each window of x over its in-bounds elements only ('same' padding, as TensorFlow).</summary>
+    /// <exception cref="ArgumentException">An inconsistent geometry or a span too short.</exception>
+    public static void AverageForward(Span<float> y, ReadOnlySpan<float> x, in Conv2DGeometry g, int rows)
+    {
+        Check(x, y, g, rows, nameof(x), nameof(y));
+        int C = g.Channels;
+        for (int n = 0; n < rows; n++)
+            for (int oh = 0; oh < g.OutputHeight; oh++)
+                for (int ow = 0; ow < g.OutputWidth; ow++)
+                {
+                    Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
+                    Span<float> yp = y.Slice(Pixel(g, n, oh, ow), C);
+                    yp.Clear();
+                    for (int ih = h0; ih < h1; ih++)
+                        for (int iw = w0; iw < w1; iw++)
+                        {
+                            ReadOnlySpan<float> xp = x.Slice(Input(g, n, ih, iw), C);
+                            for (int c = 0; c < C; c++) yp[c] += xp[c];
+                        }
+                    float count = (h1 - h0) * (w1 - w0);
+                    for (int c = 0; c < C; c++) yp[c] /= count;
+                }
+    }
+
+    /// <summary>The gradient of <see cref="AverageForward"/>: each window's dy / count to each of its in-bounds elements; dx written fully.</summary>
+    /// <exception cref="ArgumentException">An inconsistent geometry or a span too short.</exception>
+    public static void AverageBackward(Span<float> dx, ReadOnlySpan<float> dy, in Conv2DGeometry g, int rows)
+    {
+        Check(dx, dy, g, rows, nameof(dx), nameof(dy));
+        int C = g.Channels;
+        dx[..(rows * g.InputSize)].Clear();
+        for (int n = 0; n < rows; n++)
+            for (int oh = 0; oh < g.OutputHeight; oh++)
+                for (int ow = 0; ow < g.OutputWidth; ow++)
+                {
+                    Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
+                    ReadOnlySpan<float> dyp = dy.Slice(Pixel(g, n, oh, ow), C);
+                    float count = (h1 - h0) * (w1 - w0);
+                    for (int ih = h0; ih < h1; ih++)
+                        for (int iw = w0; iw < w1; iw++)
+                        {
+                            Span<float> dxp = dx.Slice(Input(g, n, ih, iw), C);
+                            for (int c = 0; c < C; c++) dxp[c] += dyp[c] / count;
+                        }
+                }
+    }
+
+    /// <summary><c>y (rows, C)</c> = the mean over the positions of <c>x (rows, positions, C)</c>.</summary>
+    /// <exception cref="ArgumentException">A size not positive or a span too short.</exception>
+    public static void GlobalAverageForward(Span<float> y, ReadOnlySpan<float> x, int positions, int channels)
+    {
+        int rows = CheckGlobal(x, y, positions, channels, nameof(x), nameof(y));
+        for (int n = 0; n < rows; n++)
+        {
+            Span<float> yp = y.Slice(n * channels, channels);
+            yp.Clear();
+            for (int q = 0; q < positions; q++)
+            {
+                ReadOnlySpan<float> xp = x.Slice((n * positions + q) * channels, channels);
+                for (int c = 0; c < channels; c++) yp[c] += xp[c];
+            }
+            for (int c = 0; c < channels; c++) yp[c] /= positions;
+        }
+    }
+
+    /// <summary><c>dx (rows, positions, C) = dy (rows, C) / positions</c> at every position.</summary>
+    /// <exception cref="ArgumentException">A size not positive or a span too short.</exception>
+    public static void GlobalAverageBackward(Span<float> dx, ReadOnlySpan<float> dy, int positions, int channels)
+    {
+        int rows = CheckGlobal(dx, dy, positions, channels, nameof(dx), nameof(dy));
+        for (int n = 0; n < rows; n++)
+        {
+            ReadOnlySpan<float> dyp = dy.Slice(n * channels, channels);
+            for (int q = 0; q < positions; q++)
+            {
+                Span<float> dxp = dx.Slice((n * positions + q) * channels, channels);
+                for (int c = 0; c < channels; c++) dxp[c] = dyp[c] / positions;
+            }
+        }
+    }
+
+    /// <summary><c>y (rows, C)</c> = the maximum over the positions of <c>x (rows, positions, C)</c>; NaN propagates.</summary>
+    /// <exception cref="ArgumentException">A size not positive or a span too short.</exception>
+    public static void GlobalMaxForward(Span<float> y, ReadOnlySpan<float> x, int positions, int channels)
+    {
+        int rows = CheckGlobal(x, y, positions, channels, nameof(x), nameof(y));
+        for (int n = 0; n < rows; n++)
+        {
+            Span<float> yp = y.Slice(n * channels, channels);
+            x.Slice(n * positions * channels, channels).CopyTo(yp);
+            for (int q = 1; q < positions; q++)
+            {
+                ReadOnlySpan<float> xp = x.Slice((n * positions + q) * channels, channels);
+                for (int c = 0; c < channels; c++)
+                    if (xp[c] > yp[c] || float.IsNaN(xp[c])) yp[c] = xp[c];
+            }
+        }
+    }
+
+    /// <summary>The gradient of <see cref="GlobalMaxForward"/>: dy to the first position equal to the maximum y (the first NaN when y is NaN); dx written fully.</summary>
+    /// <exception cref="ArgumentException">A size not positive, a span too short, or a y that is not in x.</exception>
+    public static void GlobalMaxBackward(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> y, int positions, int channels)
+    {
+        int rows = CheckGlobal(dx, dy, positions, channels, nameof(dx), nameof(dy));
+        CheckGlobal(x, y, positions, channels, nameof(x), nameof(y), rows);
+        dx[..(rows * positions * channels)].Clear();
+        for (int n = 0; n < rows; n++)
+            for (int c = 0; c < channels; c++)
+            {
+                float m = y[n * channels + c];
+                bool nan = float.IsNaN(m);
+                int q = 0;
+                while (q < positions && !(x[(n * positions + q) * channels + c] == m || (nan && float.IsNaN(x[(n * positions + q) * channels + c])))) q++;
+                if (q == positions)
+                    throw new ArgumentException($"GlobalMaxBackward: y at sample {n}, channel {c} is {m}, which is not among x's positions (y must be GlobalMaxForward's output for x).", nameof(y));
+                dx[(n * positions + q) * channels + c] = dy[n * channels + c];
+            }
+    }
+
+    /// <summary>The in-bounds input rows [h0, h1) and columns [w0, w1) of output pixel (oh, ow)'s window.</summary>
+    private static void Window(in Conv2DGeometry g, int oh, int ow, out int h0, out int h1, out int w0, out int w1)
+    {
+        int top = oh * g.StrideHeight - g.PadTop, left = ow * g.StrideWidth - g.PadLeft;
+        h0 = Math.Max(top, 0);
+        h1 = Math.Min(top + g.KernelHeight, g.Height);
+        w0 = Math.Max(left, 0);
+        w1 = Math.Min(left + g.KernelWidth, g.Width);
+    }
+
+    private static int Pixel(in Conv2DGeometry g, int n, int oh, int ow) => ((n * g.OutputHeight + oh) * g.OutputWidth + ow) * g.Channels;
+
+    private static int Input(in Conv2DGeometry g, int n, int ih, int iw) => ((n * g.Height + ih) * g.Width + iw) * g.Channels;
+
+    private static void Check(ReadOnlySpan<float> input, ReadOnlySpan<float> output, in Conv2DGeometry g, int rows, string inputName, string outputName)
+    {
+        g.Validate();
+        if (g.Filters != g.Channels)
+            throw new ArgumentException($"Pooling geometry must have as many filters as channels, got {g.Filters} filters and {g.Channels} channels.", nameof(g));
+        Conv2DGeometry.CheckRows(rows);
+        Conv2DGeometry.CheckLength(input, (long)rows * g.InputSize, inputName, "rows·H·W·C", rows, g.Height, g.Width, g.Channels);
+        Conv2DGeometry.CheckLength(output, (long)rows * g.OutputSize, outputName, "rows·OH·OW·C", rows, g.OutputHeight, g.OutputWidth, g.Channels);
+    }
+
+    /// <summary>Checks the sizes; the rows are those x holds (or <paramref name="rows"/> when given), and y must hold as many.</summary>
+    private static int CheckGlobal(ReadOnlySpan<float> input, ReadOnlySpan<float> output, int positions, int channels, string inputName, string outputName, int rows = -1)
+    {
+        if (positions <= 0) throw new ArgumentException($"positions must be positive, got {positions}.", nameof(positions));
+        if (channels <= 0) throw new ArgumentException($"channels must be positive, got {channels}.", nameof(channels));
+        long perRow = (long)positions * channels;
+        if (rows < 0)
+        {
+            if (input.Length % perRow != 0)
+                throw new ArgumentException($"{inputName} must hold whole samples of positions·channels = {positions}·{channels} = {perRow} floats, got {input.Length}.", inputName);
+            rows = (int)(input.Length / perRow);
+        }
+        else Conv2DGeometry.CheckLength(input, rows * perRow, inputName, "rows·positions·channels", rows, positions, channels);
+        Conv2DGeometry.CheckLength(output, (long)rows * channels, outputName, "rows·channels", rows, channels);
+        return rows;
+    }
+}

@@ -12,18 +12,23 @@ using FashionMnistSample;
 
 // The Keras MNIST tutorial, step by step, on Fashion-MNIST.
 var dataOption = new Option<string?>("--data") { Description = "Folder with the four MNIST-format IDX files (default: $NNGEN_DATA, then /usr/share/datasets/fashion-mnist)." };
-var modelOption = new Option<string>("--model") { Description = "'seed': the tutorial's first MLP (784-256-128-10); 'optimized': its BatchNormalization + Dropout(0.3) model.", DefaultValueFactory = _ => "seed" };
-modelOption.AcceptOnlyFromAmong("seed", "optimized");
-var epochsOption = new Option<int?>("--epochs") { Description = "Training epochs (default: 10 for the seed model, 15 for the optimized one, as in the tutorial)." };
+var modelOption = new Option<string>("--model")
+{
+    Description = "'seed': the tutorial's first MLP (784-256-128-10); 'optimized': its BatchNormalization + Dropout(0.3) model; " +
+        "'cnn': Keras's simple MNIST convnet (34,826 parameters); 'cnn-bn': a deeper convnet with BatchNormalization.",
+    DefaultValueFactory = _ => "seed",
+};
+modelOption.AcceptOnlyFromAmong("seed", "optimized", "cnn", "cnn-bn");
+var epochsOption = new Option<int?>("--epochs") { Description = "Training epochs (default: 10 for the seed model, 15 for the others, as in the tutorials)." };
 var earlyStoppingOption = new Option<bool>("--early-stopping") { Description = "Stop when val_loss has not improved for 3 epochs and restore the best weights (Keras's EarlyStopping(patience=3, restore_best_weights=True))." };
-var batchOption = new Option<int>("--batch-size") { Description = "Samples per gradient step.", DefaultValueFactory = _ => 32 };
-var splitOption = new Option<double>("--validation-split") { Description = "Fraction of the training set held out for validation (the last samples).", DefaultValueFactory = _ => 0.2 };
+var batchOption = new Option<int?>("--batch-size") { Description = "Samples per gradient step (default: 32 for the MLPs, 128 for the convnets, as in the tutorials)." };
+var splitOption = new Option<double?>("--validation-split") { Description = "Fraction of the training set held out for validation, the last samples (default: 0.2 for the MLPs, 0.1 for the convnets)." };
 var seedOption = new Option<int>("--seed") { Description = "Seed of the weights and of the shuffle (docs/results.md lists the accuracy of several seeds).", DefaultValueFactory = _ => 1 };
 var limitOption = new Option<int?>("--limit") { Description = "Use only the first N training samples (a quick run)." };
 var outOption = new Option<string>("--out") { Description = "Folder for the trained weights and the pictures (accuracy, loss, predictions, confusion matrix).", DefaultValueFactory = _ => "out" };
 var verboseOption = new Option<int>("--verbose") { Description = "0 silent, 1 live progress bar (Keras's bar line per epoch when redirected), 2 one line per epoch (Keras's verbose).", DefaultValueFactory = _ => 2 };
 
-var root = new RootCommand("Trains the Keras tutorial's MLP (784-256-128-10) on Fashion-MNIST with NnGen-generated code.")
+var root = new RootCommand("Trains the Keras tutorials' models (the 784-256-128-10 MLP, its optimized variant, two convnets) on Fashion-MNIST with NnGen-generated code.")
 {
     dataOption, modelOption, epochsOption, batchOption, splitOption, seedOption, limitOption, earlyStoppingOption, outOption, verboseOption,
 };
@@ -32,7 +37,7 @@ root.SetAction(parse => Run(
     parse.GetValue(seedOption), parse.GetValue(limitOption), parse.GetValue(earlyStoppingOption), parse.GetValue(outOption)!, parse.GetValue(verboseOption)));
 return root.Parse(args).Invoke();
 
-static int Run(string? data, string modelName, int? epochOption, int batchSize, double validationSplit, int seed, int? limit, bool earlyStopping, string outDir, int verbose)
+static int Run(string? data, string modelName, int? epochOption, int? batchOption, double? splitOption, int seed, int? limit, bool earlyStopping, string outDir, int verbose)
 {
     // 1. Load the data: flattened 28x28 images scaled to [0, 1], one-hot labels.
     Dataset train, test;
@@ -51,11 +56,20 @@ static int Run(string? data, string modelName, int? epochOption, int batchSize, 
     Console.WriteLine();
 
     // 2. The model, generated at compile time from the attributes in Models.cs.
-    INetwork model = modelName == "optimized" ? new OptimizedMlp(seed) : new MnistMlp(seed);
-    int epochs = epochOption ?? (modelName == "optimized" ? 15 : 10);
+    INetwork model = modelName switch
+    {
+        "optimized" => new OptimizedMlp(seed),
+        "cnn" => new SimpleConvNet(seed),
+        "cnn-bn" => new NormalizedConvNet(seed),
+        _ => new MnistMlp(seed),
+    };
+    bool convnet = modelName.StartsWith("cnn", StringComparison.Ordinal);
+    int epochs = epochOption ?? (modelName == "seed" ? 10 : 15);
+    int batchSize = batchOption ?? (convnet ? 128 : 32);
+    double validationSplit = splitOption ?? (convnet ? 0.1 : 0.2);
     Console.WriteLine(model.Summary());
 
-    // 3. Train: 10 epochs, batch 32, the last 20% of the training set held out for validation.
+    // 3. Train: for the seed model 10 epochs, batch 32, the last 20% of the training set held out for validation.
     var clock = Stopwatch.StartNew();
     //    Verbose 1 on a terminal draws a live progress bar; redirected, it prints Keras's lines.
     (int fitVerbose, NnGen.Callbacks.Callback[] progress) = SpectreProgress.Select(verbose);
@@ -96,7 +110,7 @@ static int Run(string? data, string modelName, int? epochOption, int batchSize, 
 
     // 7. Save the weights and the pictures: accuracy and loss per epoch, 25 test predictions, the confusion matrix.
     Directory.CreateDirectory(outDir);
-    string path = Path.Combine(outDir, $"{modelName}-mlp.nngw");
+    string path = Path.Combine(outDir, convnet ? $"{modelName}.nngw" : $"{modelName}-mlp.nngw");
     model.Save(path);
     Console.WriteLine();
     Console.WriteLine($"Weights saved to {path}");

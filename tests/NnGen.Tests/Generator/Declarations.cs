@@ -88,4 +88,23 @@ internal static class Declarations
         """;
 
     public const string EveryKindType = "Samples.EveryKind";
+
+    /// <summary>Keras's simple MNIST convnet: every size of its shapes is a constant in the generated code.</summary>
+    public const string SimpleConvNet = """
+        using NnGen;
+
+        namespace Samples;
+
+        [Sequential(InputShape = new[] { 28, 28, 1 })]
+        [Conv2D(32, 3, Activation.Relu)]
+        [MaxPooling2D(2)]
+        [Conv2D(64, 3, Activation.Relu, Padding = Padding.Same, UseBias = false, L2 = 0.0001)]
+        [AveragePooling2D(2, Strides = 1)]
+        [BatchNormalization]
+        [Flatten]
+        [Dropout(0.5)]
+        [Dense(10, Activation.Softmax)]
+        public partial class SimpleConvNet;
+        """;
 }
+

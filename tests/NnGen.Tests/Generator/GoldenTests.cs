@@ -21,6 +21,9 @@ public class GoldenTests
     [Fact]
     public void EveryLayerKind() => Check(Declarations.EveryKind, "Samples.EveryKind.g.cs");
 
+    [Fact]
+    public void ConvolutionalNetwork() => Check(Declarations.SimpleConvNet, "Samples.SimpleConvNet.g.cs");
+
     private static void Check(string declaration, string hintName)
     {
         GeneratorRun run = GeneratorHarness.Run(declaration).AssertNoGeneratorFailure();

@@ -1,0 +1,44 @@
+using static NnGen.Activation;
+
+namespace NnGen.Tests.Networks;
+
+// Small convolutional networks for the numerical tests: odd sizes, several channels, strides 1 and 2, 'valid' and 'same',
+// every window layer, convolutions first and hidden (after Dense + Reshape), with and without bias, regularised.
+
+/// <summary>Valid 3x3 convolution on a 7x6x2 image, max pooling (a leftover column), Flatten, softmax.</summary>
+[Sequential(InputShape = new[] { 7, 6, 2 }, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Sgd)]
+[Conv2D(3, 3, Tanh)]
+[MaxPooling2D(2)]
+[Flatten]
+[Dense(4, Softmax)]
+public partial class ValidConvNet;
+
+/// <summary>Strided 'same' convolution, BatchNormalization per channel, a second 'same' convolution, 'same' average pooling, global average.</summary>
+[Sequential(InputShape = new[] { 5, 5, 3 }, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Sgd)]
+[Conv2D(4, 3, Relu, Strides = 2, Padding = Padding.Same)]
+[BatchNormalization]
+[Conv2D(5, 2, Sigmoid, Padding = Padding.Same)]
+[AveragePooling2D(2, Padding = Padding.Same)]
+[GlobalAveragePooling2D]
+[Dense(3, Softmax)]
+public partial class SameConvNet;
+
+/// <summary>A convolution in the middle: Dense, Reshape to an image, a bias-free L2-regularised convolution, global max pooling.</summary>
+[Sequential(Input = 7, Loss = Loss.BinaryCrossEntropy, Optimizer = Optimizer.Sgd)]
+[Dense(16, Tanh)]
+[Reshape(4, 4, 1)]
+[Conv2D(6, 3, Elu, UseBias = false, L2 = 0.01)]
+[GlobalMaxPooling2D]
+[Dense(2, Sigmoid)]
+public partial class HiddenConvNet;
+
+/// <summary>Stride-2 valid convolution on an odd 9x8 image, a 2x2 convolution with 32 filters (the 512-bit path), overlapping max pooling, dropout, regression.
+/// Smooth activations: a ReLU kink crossed by the finite-difference step would fail the check without a bug (ReLU is in SameConvNet).</summary>
+[Sequential(InputShape = new[] { 9, 8, 1 }, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd)]
+[Conv2D(6, 3, Tanh, Strides = 2, L1 = 0.001)]
+[Conv2D(32, 2, Sigmoid)]
+[MaxPooling2D(2, Strides = 1)]
+[Dropout(0.25)]
+[Flatten]
+[Dense(2)]
+public partial class StridedConvNet;

@@ -170,7 +170,9 @@ internal static class Parser
         private Shape? ParseInput(Dictionary<string, TypedConstant> args, string where)
         {
             bool flat = args.TryGetValue("Input", out TypedConstant inputArg), shaped = args.TryGetValue("InputShape", out TypedConstant shapeArg);
-            int[]? dims = shaped ? shapeArg.Kind == TypedConstantKind.Array && !shapeArg.IsNull ? shapeArg.Values.Select(v => IntValue(v) ?? 0).ToArray() : null : null;
+            int[]? dims = shaped && shapeArg.Kind == TypedConstantKind.Array && !shapeArg.IsNull ? shapeArg.Values.Select(v => IntValue(v) ?? 0).ToArray() : null;
+            if (shaped && (shapeArg.Kind == TypedConstantKind.Error || dims is not null && shapeArg.Values.Any(v => v.Kind == TypedConstantKind.Error)))
+                return null; // an InputShape the compiler could not bind: its error, not NnGen's
             if (!flat && (!shaped || dims is null))
             {
                 Report(DiagnosticDescriptors.MissingInput, shaped ? ArgumentLocation(_sequentialSyntax, "InputShape", -1) : _sequentialSyntax?.GetLocation(), _typeName);
@@ -184,7 +186,7 @@ internal static class Parser
             }
             if (flat)
             {
-                int input = IntValue(inputArg) ?? 0;
+                if (IntValue(inputArg) is not int input) return null; // a wrong type: the compiler's error
                 if (input > 0) return Shape.Of(input);
                 Report(DiagnosticDescriptors.NonPositiveSize, ArgumentLocation(_sequentialSyntax, "Input", -1), "Input", where, input);
                 return null;

@@ -265,7 +265,8 @@ internal sealed class LayerArguments(
     /// <summary>A positive size at constructor <paramref name="position"/> (or named, when <paramref name="position"/> is -1); NNG0005 otherwise.</summary>
     public int Size(string name, int position, int fallback = 0)
     {
-        int value = position >= 0 ? Int(position) ?? 0 : NamedInt(name) ?? fallback;
+        int? stated = position >= 0 ? Int(position) : Has(name) ? NamedInt(name) : fallback;
+        if (stated is not int value) return 0; // the compiler could not bind it: its error, not NnGen's
         if (value <= 0) Report(DiagnosticDescriptors.NonPositiveSize, position >= 0 ? char.ToLowerInvariant(name[0]) + name.Substring(1) : name, position, name, Label, value);
         return value;
     }

@@ -260,6 +260,18 @@ public sealed class IdxTests : IDisposable
         Assert.Contains(path, e.Message);
     }
 
+    [Fact]
+    public void Read_Directory_SaysItIsADirectory()
+    {
+        string path = Path.Combine(_files.Directory, "train-images-idx3-ubyte");
+        Directory.CreateDirectory(path);
+
+        var e = Assert.Throws<FileNotFoundException>(() => Idx.ReadImages(path, out _, out _, out _));
+
+        Assert.Equal($"IDX path is a directory, not a file: {path}", e.Message);
+        Assert.Equal(path, e.FileName);
+    }
+
     private string Message(byte[] bytes, bool gzip = false, string name = "bad")
     {
         string path = _files.Write(name, gzip ? IdxTestFiles.Gzip(bytes) : bytes);

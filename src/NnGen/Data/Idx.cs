@@ -193,7 +193,7 @@ public static class Idx
     {
         byte[] signature = new byte[2];
         int got = ReadUpTo(stream, signature, source);
-        var replayed = new PrefixedStream(got == 2 ? signature : signature[..got], stream);
+        var replayed = new PrefixedStream(signature[..got], stream);
         gzip = got == 2 && signature[0] == 0x1f && signature[1] == 0x8b;
         return gzip ? new GZipStream(replayed, CompressionMode.Decompress) : replayed;
     }

@@ -135,6 +135,11 @@ public sealed class ModelCheckpointTests : IDisposable
         Assert.Contains("unmatched '}' at position 1", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("a}b.nngw")).Message);
         Assert.Contains("'{}' at position 1", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("a{}.nngw")).Message);
         Assert.Contains("'{1x}'", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("{1x}.nngw")).Message);
+        // A brace as the last character cannot be the first of a doubled pair.
+        Assert.Contains("unmatched '}' at position 6", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("w.nngw}")).Message);
+        Assert.Contains("unclosed '{' at position 6", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("w.nngw{")).Message);
+        foreach (string bad in new[] { "a}b", "a{b", "a{}b" })
+            Assert.Equal("filePath", Assert.Throws<ArgumentException>(() => new ModelCheckpoint(bad)).ParamName);
     }
 
     [Fact]
@@ -223,12 +228,13 @@ public sealed class ModelCheckpointTests : IDisposable
         dead.WaitForExit();
         string sub = Path.Combine(_dir, "run1");
         Directory.CreateDirectory(sub);
-        File.WriteAllText(Path.Combine(sub, $"w.nngw.tmp-{dead.Id}"), "NNGW");
-        File.WriteAllText(Path.Combine(sub, $"xw.nngw.tmp-{dead.Id}"), "NNGW");
+        // Left by a killed save of epoch 7 of the same template, and a file of another name.
+        File.WriteAllText(Path.Combine(sub, $"w-7.nngw.tmp-{dead.Id}"), "NNGW");
+        File.WriteAllText(Path.Combine(sub, $"xw-7.nngw.tmp-{dead.Id}"), "NNGW");
 
-        new CallbackHarness(new SparseNet(1)).Run(new ModelCheckpoint(Path.Combine(_dir, "run{epoch}", "w.nngw")), "val_loss", 0.5f);
+        new CallbackHarness(new SparseNet(1)).Run(new ModelCheckpoint(Path.Combine(_dir, "run{epoch}", "w-{epoch}.nngw")), "val_loss", 0.5f);
 
-        Assert.Equal(["run1", Path.Combine("run1", "w.nngw"), Path.Combine("run1", $"xw.nngw.tmp-{dead.Id}")], Files());
+        Assert.Equal(["run1", Path.Combine("run1", "w-1.nngw"), Path.Combine("run1", $"xw-7.nngw.tmp-{dead.Id}")], Files());
     }
 
     [Fact]

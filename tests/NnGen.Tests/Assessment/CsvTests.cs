@@ -172,8 +172,14 @@ public sealed class CsvTests : TempDirectoryTest
             RegressionError("x,y\n1,2\n", new CsvOptions { TargetColumnNames = ["x"], TargetColumns = [0] }));
         Assert.Equal("data.csv, line 1: every column is a label or target; expected feature columns too.",
             RegressionError("1\n", new CsvOptions { TargetColumns = [0] }));
-        Assert.Throws<ArgumentException>(() => Regression("1,2\n", new CsvOptions()));
-        Assert.Throws<ArgumentException>(() => Load("1,2\n", new CsvOptions { TargetColumns = [0] }));
+        var e = Assert.Throws<ArgumentException>(() => Regression("1,2\n", new CsvOptions()));
+        Assert.Equal("options", e.ParamName);
+        Assert.StartsWith("Name the regression target columns: set TargetColumnNames or TargetColumns.", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Load("1,2\n", new CsvOptions { TargetColumns = [0] }));
+        Assert.Equal("options", e.ParamName);
+        Assert.StartsWith("Target columns are for Csv.LoadRegression;", e.Message);
+        Assert.Equal("data.csv: the target columns are named ('y', 'z'), but the file has no header line.",
+            RegressionError("1,2,3\n", new CsvOptions { TargetColumnNames = ["y", "z"] }));
     }
 
     [Fact]
@@ -258,6 +264,8 @@ public sealed class CsvTests : TempDirectoryTest
             Error("x,1,2\n0,1,2\n", Label0));
         Assert.Equal("data.csv: line 1 has numeric cells and the non-numeric 'y' in column 2: set HasHeader = true if it is a header, or fix the cell.",
             Error("1,y,z\n0,1,2\n", Label0));
+        Assert.Equal("data.csv: line 1 has numeric cells and the non-numeric 'x' in column 1: set HasHeader = true if it is a header, or fix the cell.",
+            Error("x,1,y\n0,1,2\n", Label0));
     }
 
     [Fact]

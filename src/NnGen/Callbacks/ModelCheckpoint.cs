@@ -172,7 +172,7 @@ public sealed partial class ModelCheckpoint : MonitorCallback
             if (separator >= 0) pattern.Clear();
             pattern.Append(Regex.Escape(s.Text[(separator + 1)..]));
         }
-        return new Regex($"^{pattern}$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
+        return new Regex($"^{pattern}$", RegexOptions.Singleline); // no IgnoreCase, so no culture to fix
     }
 
     /// <summary>Keras's Python format specs <c>02d</c> and <c>.4f</c> as .NET's <c>D2</c> and <c>F4</c>; anything else unchanged.</summary>

@@ -224,7 +224,8 @@ public static class Csv
     private static void Assign(Table table, CsvOptions options, string[]? header, int columns, string source, Purpose purpose)
     {
         table.IsTarget = new bool[columns];
-        List<int> targets = purpose == Purpose.Classification ? [] : TargetColumns(options, header, columns, source);
+        // Load rejects target options up front, so a classification finds none here.
+        List<int> targets = TargetColumns(options, header, columns, source);
         foreach (int t in targets) table.IsTarget[t] = true;
         table.TargetSize = targets.Count;
         if (purpose != Purpose.Regression)
@@ -292,14 +293,15 @@ public static class Csv
     /// </summary>
     private static bool IsHeader(string line, List<Range> fields, string source, int lineNumber)
     {
-        int numbers = 0, firstOther = -1;
+        bool anyNumber = false;
+        int firstOther = -1;
         for (int i = 0; i < fields.Count; i++)
         {
-            if (double.TryParse(line.AsSpan(fields[i]).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)) numbers++;
+            if (double.TryParse(line.AsSpan(fields[i]).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)) anyNumber = true;
             else if (firstOther < 0) firstOther = i;
         }
-        if (numbers == 0 || firstOther < 0)
-            return numbers == 0;
+        if (!anyNumber || firstOther < 0)
+            return !anyNumber;
         ReadOnlySpan<char> cell = line.AsSpan(fields[firstOther]).Trim();
         throw new InvalidDataException(
             $"{source}: line {lineNumber} has numeric cells and {(cell.IsEmpty ? "an empty cell" : $"the non-numeric '{cell}'")} in column {firstOther + 1}: set HasHeader = true if it is a header, or fix the cell.");

@@ -31,7 +31,7 @@ public static class Idx
 
     /// <summary>Reads an unsigned-byte IDX file of any rank.</summary>
     /// <param name="path">Path of a raw or gzip-compressed IDX file.</param>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path is a directory.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed unsigned-byte IDX file.</exception>
     public static IdxArray Read(string path)
     {
@@ -55,7 +55,7 @@ public static class Idx
     /// <param name="count">Number of images.</param>
     /// <param name="rows">Rows per image.</param>
     /// <param name="cols">Columns per image.</param>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path is a directory.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed images file.</exception>
     public static float[] ReadImages(string path, out int count, out int rows, out int cols)
     {
@@ -85,7 +85,7 @@ public static class Idx
     /// <summary>Reads a labels file (magic <c>0x00000801</c>) and checks every label is below <paramref name="classes"/>.</summary>
     /// <param name="path">Path of a raw or gzip-compressed IDX labels file.</param>
     /// <param name="classes">Number of classes; labels must be in <c>[0, classes)</c>.</param>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path is a directory.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed labels file, or a label is out of range.</exception>
     public static byte[] ReadLabels(string path, int classes = 10)
     {
@@ -116,6 +116,8 @@ public static class Idx
     private static Stream OpenFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+            throw new FileNotFoundException($"IDX path is a directory, not a file: {path}", path);
         if (!File.Exists(path))
             throw new FileNotFoundException($"IDX file not found: {path}", path);
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: ChunkSize);
@@ -191,7 +193,7 @@ public static class Idx
     {
         byte[] signature = new byte[2];
         int got = ReadUpTo(stream, signature, source);
-        var replayed = new PrefixedStream(got == 2 ? signature : signature[..got], stream);
+        var replayed = new PrefixedStream(signature[..got], stream);
         gzip = got == 2 && signature[0] == 0x1f && signature[1] == 0x8b;
         return gzip ? new GZipStream(replayed, CompressionMode.Decompress) : replayed;
     }

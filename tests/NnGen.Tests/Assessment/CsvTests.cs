@@ -172,8 +172,14 @@ public sealed class CsvTests : TempDirectoryTest
             RegressionError("x,y\n1,2\n", new CsvOptions { TargetColumnNames = ["x"], TargetColumns = [0] }));
         Assert.Equal("data.csv, line 1: every column is a label or target; expected feature columns too.",
             RegressionError("1\n", new CsvOptions { TargetColumns = [0] }));
-        Assert.Throws<ArgumentException>(() => Regression("1,2\n", new CsvOptions()));
-        Assert.Throws<ArgumentException>(() => Load("1,2\n", new CsvOptions { TargetColumns = [0] }));
+        var e = Assert.Throws<ArgumentException>(() => Regression("1,2\n", new CsvOptions()));
+        Assert.Equal("options", e.ParamName);
+        Assert.StartsWith("Name the regression target columns: set TargetColumnNames or TargetColumns.", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Load("1,2\n", new CsvOptions { TargetColumns = [0] }));
+        Assert.Equal("options", e.ParamName);
+        Assert.StartsWith("Target columns are for Csv.LoadRegression;", e.Message);
+        Assert.Equal("data.csv: the target columns are named ('y', 'z'), but the file has no header line.",
+            RegressionError("1,2,3\n", new CsvOptions { TargetColumnNames = ["y", "z"] }));
     }
 
     [Fact]
@@ -184,5 +190,127 @@ public sealed class CsvTests : TempDirectoryTest
         Assert.Equal([1f, 2f], Csv.LoadFeatures(path, out int size, new CsvOptions { TargetColumnNames = ["y"] }));
         Assert.Equal(2, size);
         Assert.Equal([9f], Csv.LoadRegression(path, new CsvOptions { TargetColumns = [0, 2] }).Features);
+    }
+
+    [Fact]
+    public void Bad_options_are_rejected_with_the_value()
+    {
+        string Message(CsvOptions o) => Assert.Throws<ArgumentException>(() => Load("0,1\n", o)).Message;
+        Assert.StartsWith("The separator cannot be '\"'.", Message(Label0 with { Separator = '"' }));
+        Assert.StartsWith("The separator cannot be U+000A.", Message(Label0 with { Separator = '\n' }));
+        Assert.StartsWith("The separator cannot be U+000D.", Message(Label0 with { Separator = '\r' }));
+        Assert.StartsWith("The feature scale must be a finite number other than 0, but it is 0.", Message(Label0 with { FeatureScale = 0 }));
+        Assert.StartsWith("The feature scale must be a finite number other than 0, but it is NaN.", Message(Label0 with { FeatureScale = float.NaN }));
+        Assert.StartsWith("Classes must be from 1 to 256 (labels are bytes), but it is 0.", Message(Label0 with { Classes = 0 }));
+        Assert.StartsWith("Classes must be from 1 to 256 (labels are bytes), but it is 257.", Message(Label0 with { Classes = 257 }));
+        Assert.Equal(1, Load("0,1\n", Label0 with { Classes = 1 }).Classes);
+        Assert.Equal(256, Load("255,1\n", Label0 with { Classes = 256 }).Classes);
+    }
+
+    [Fact]
+    public void The_class_count_defaults_to_the_largest_label_plus_one_and_at_least_two()
+    {
+        Assert.Equal(2, Load("0,1\n0,2\n", Label0).Classes);
+        Assert.Equal(2, Load("1,1\n0,2\n", Label0).Classes);
+        Assert.Equal(8, Load("7,1\n0,2\n", Label0).Classes);
+        Assert.Equal("data.csv, line 1, column 1: class 1 is out of range for 1 classes (expected 0 to 0).",
+            Error("1,1\n0,2\n", Label0 with { Classes = 1 }));
+    }
+
+    [Fact]
+    public void Quoted_fields_may_hold_the_separator_and_spaces_but_nothing_after_the_closing_quote()
+    {
+        Dataset d = Load("label,\"a,b\"\n \"1\" , \" 2.5 \"\n", new CsvOptions { LabelColumnName = "label" });
+        Assert.Equal([2.5f], d.Features);
+        Assert.Equal([(byte)1], d.Labels);
+        Assert.Equal("data.csv, line 1, column 1: unexpected 'x' after the closing quote at character 4.", Error("\"1\"x,2\n", Label0));
+        Assert.Equal("data.csv, line 1, column 2: unexpected U+0009 after the closing quote at character 6.", Error("0,\"1\"\t\n", Label0));
+        Assert.Equal("data.csv, line 2, column 1: the quote opened at character 2 is not closed.", Error("0,1\n \"1,2\n", Label0));
+    }
+
+    [Fact]
+    public void A_trailing_separator_is_an_empty_last_cell_and_a_single_column_row_is_counted_singular()
+    {
+        Assert.Equal("data.csv, line 1, column 3: the cell is empty; expected a number.", Error("0,1,\n0,1,2\n", Label0 with { HasHeader = false }));
+        Assert.Equal("data.csv, line 2: 1 column, but line 1 has 2.", Error("0,1\n0\n", Label0));
+        Assert.Equal("data.csv, line 3: 3 columns, but the header has 2.", Error("label,a\n0,1\n0,1,2\n"));
+    }
+
+    [Fact]
+    public void Long_headers_are_shortened_in_messages_after_eight_columns()
+    {
+        Assert.Equal("data.csv: no column is named 'y'; the header has 8 columns: a, b, c, d, e, f, g, h.",
+            Error("a,b,c,d,e,f,g,h\n1,2,3,4,5,6,7,8\n", new CsvOptions { LabelColumnName = "y" }));
+        Assert.Equal("data.csv: no column is named 'y'; the header has 9 columns: a, b, c, d, e, f, ..., i.",
+            Error("a,b,c,d,e,f,g,h,i\n1,2,3,4,5,6,7,8,9\n", new CsvOptions { LabelColumnName = "y" }));
+    }
+
+    [Fact]
+    public void Column_indices_are_checked_at_both_ends()
+    {
+        Assert.Equal("data.csv: label column -1 is out of range; the rows have 2 columns (0 to 1).", Error("0,1\n", new CsvOptions { LabelColumn = -1 }));
+        Assert.Equal("data.csv: label column 2 is out of range; the rows have 2 columns (0 to 1).", Error("0,1\n", new CsvOptions { LabelColumn = 2 }));
+        Assert.Equal([(byte)1], Load("0,1\n", new CsvOptions { LabelColumn = 1 }).Labels);
+        Assert.Equal("data.csv: target column -1 is out of range; the rows have 2 columns (0 to 1).",
+            RegressionError("0,1\n", new CsvOptions { TargetColumns = [-1] }));
+        Assert.Equal([1f], Regression("0,1\n", new CsvOptions { TargetColumns = [1] }).Targets);
+        Assert.Equal("data.csv: column 2 is given twice as a target.", RegressionError("0,1,2\n", new CsvOptions { TargetColumns = [1, 2, 1] }));
+    }
+
+    [Fact]
+    public void A_first_row_starting_with_a_non_number_names_that_cell()
+    {
+        Assert.Equal("data.csv: line 1 has numeric cells and the non-numeric 'x' in column 1: set HasHeader = true if it is a header, or fix the cell.",
+            Error("x,1,2\n0,1,2\n", Label0));
+        Assert.Equal("data.csv: line 1 has numeric cells and the non-numeric 'y' in column 2: set HasHeader = true if it is a header, or fix the cell.",
+            Error("1,y,z\n0,1,2\n", Label0));
+        Assert.Equal("data.csv: line 1 has numeric cells and the non-numeric 'x' in column 1: set HasHeader = true if it is a header, or fix the cell.",
+            Error("x,1,y\n0,1,2\n", Label0));
+    }
+
+    [Fact]
+    public void Files_are_read_from_disk_for_every_kind_of_load()
+    {
+        string path = Path.Combine(Dir, "d.csv");
+        File.WriteAllText(path, "x,label,y\n1,2,3\n4,0,6\n");
+        Dataset classified = Csv.Load(path);
+        Assert.Equal([1f, 3f, 4f, 6f], classified.Features);
+        Assert.Equal([(byte)2, 0], classified.Labels);
+        Dataset regression = Csv.LoadRegression(path, new CsvOptions { TargetColumnNames = ["y"] });
+        Assert.Equal([1f, 2f, 4f, 0f], regression.Features);
+        Assert.Equal([3f, 6f], regression.Targets);
+        Assert.Equal([2f, 3f, 0f, 6f], Csv.LoadFeatures(path, out int size, new CsvOptions { LabelColumn = 0 }));
+        Assert.Equal(2, size);
+        string bad = Write("bad.csv", "label,a\n1,x\n");
+        Assert.StartsWith($"{bad}, line 2, column 2 ('a')", Assert.Throws<InvalidDataException>(() => Csv.Load(bad)).Message);
+        string missing = Path.Combine(Dir, "none.csv");
+        var e = Assert.Throws<FileNotFoundException>(() => Csv.LoadRegression(missing, new CsvOptions { TargetColumns = [0] }));
+        Assert.Equal($"CSV file not found: {missing}", e.Message);
+        Assert.Equal(missing, e.FileName);
+    }
+
+    private string Write(string name, string text)
+    {
+        string path = Path.Combine(Dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void Features_only_read_rows_without_any_label_and_skip_a_label_that_is_also_a_target()
+    {
+        string path = Write("f.csv", "a,b\n1,2\n");
+        Assert.Equal([1f, 2f], Csv.LoadFeatures(path, out int size));
+        Assert.Equal(2, size);
+        Assert.Equal([2f], Csv.LoadFeatures(path, out size, new CsvOptions { LabelColumn = 0, TargetColumns = [0] }));
+        Assert.Equal(1, size);
+    }
+
+    [Fact]
+    public void Null_arguments_are_rejected()
+    {
+        Assert.Throws<ArgumentNullException>(() => Csv.Load((string)null!));
+        Assert.Throws<ArgumentNullException>(() => Csv.Load((TextReader)null!, "x"));
+        Assert.Throws<ArgumentNullException>(() => Csv.LoadRegression(new StringReader("1,2\n"), "x", null!));
     }
 }

@@ -260,6 +260,114 @@ public sealed class IdxTests : IDisposable
         Assert.Contains(path, e.Message);
     }
 
+    [Fact]
+    public void Read_Directory_SaysItIsADirectory()
+    {
+        string path = Path.Combine(_files.Directory, "train-images-idx3-ubyte");
+        Directory.CreateDirectory(path);
+
+        var e = Assert.Throws<FileNotFoundException>(() => Idx.ReadImages(path, out _, out _, out _));
+
+        Assert.Equal($"IDX path is a directory, not a file: {path}", e.Message);
+        Assert.Equal(path, e.FileName);
+    }
+
+    [Fact]
+    public void Read_MissingFile_SaysNotFound()
+    {
+        string path = Path.Combine(_files.Directory, "nope-idx1-ubyte");
+
+        var e = Assert.Throws<FileNotFoundException>(() => Idx.ReadLabels(path));
+
+        Assert.Equal($"IDX file not found: {path}", e.Message);
+    }
+
+    [Fact]
+    public void BadArguments_AreRejected()
+    {
+        using var labels = new MemoryStream(IdxTestFiles.Labels([1]));
+        Assert.Equal("classes", Assert.Throws<ArgumentOutOfRangeException>(() => Idx.ReadLabels(labels, "in-memory", classes: 0)).ParamName);
+        Assert.Equal("classes", Assert.Throws<ArgumentOutOfRangeException>(() => Idx.ReadLabels(labels, "in-memory", classes: 257)).ParamName);
+        Assert.Equal([1], Idx.ReadLabels(new MemoryStream(IdxTestFiles.Labels([1])), "in-memory", classes: 2));
+        Assert.Equal([255], Idx.ReadLabels(new MemoryStream(IdxTestFiles.Labels([255])), "in-memory", classes: 256));
+        Assert.IsType<ArgumentException>(Record.Exception(() => Idx.Read("")));
+        Assert.IsType<ArgumentNullException>(Record.Exception(() => Idx.Read((string)null!)));
+        Assert.IsType<ArgumentNullException>(Record.Exception(() => Idx.Read(null!, "in-memory")));
+        Assert.IsType<ArgumentNullException>(Record.Exception(() => Idx.Read(new MemoryStream(IdxTestFiles.Labels([1])), null!)));
+    }
+
+    [Fact]
+    public void Read_FromAStreamPositionedPastOtherData_ReadsFromThatPosition()
+    {
+        byte[] idx = IdxTestFiles.Labels([4, 5]);
+        using var stream = new MemoryStream([.. new byte[10], .. idx]);
+        stream.Position = 10;
+
+        Assert.Equal([4, 5], Idx.Read(stream, "container").Data);
+    }
+
+    [Theory]
+    [InlineData(new byte[0], 0)]
+    [InlineData(new byte[] { 0x00 }, 1)]
+    [InlineData(new byte[] { 0x00, 0x00, 0x08 }, 3)]
+    public void Read_TinyFile_SaysHowManyBytesItHas(byte[] bytes, int found)
+    {
+        Assert.Equal($"truncated header: expected at least 4 bytes (the magic number), found {found}", Message(bytes));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x00, 0x8B, 0x08, 0x01, 0, 0, 0, 0 }, "0x008B0801")]
+    [InlineData(new byte[] { 0x1F, 0x00, 0x08, 0x01, 0, 0, 0, 0 }, "0x1F000801")]
+    public void Read_HalfAGzipSignature_IsReadAsRawData(byte[] bytes, string magic)
+    {
+        Assert.Equal($"not an IDX file: expected a magic number starting with two zero bytes (0x0000TTDD), found {magic}", Message(bytes));
+    }
+
+    [Fact]
+    public void Read_DimensionsAtTheArrayLimit_AreAccepted()
+    {
+        // An item may hold exactly Array.MaxLength elements; with a zero count the file holds no data.
+        IdxArray empty = Idx.Read(new MemoryStream(IdxTestFiles.Build(0x00000802, [0, Array.MaxLength], [])), "limit");
+        Assert.Equal([0, Array.MaxLength], empty.Dimensions);
+        Assert.Empty(empty.Data);
+        // One such item passes the header check and is then found missing.
+        Assert.Equal($"truncated data: expected {Array.MaxLength} bytes of data (dimensions 1x{Array.MaxLength}), found 0",
+            Message(IdxTestFiles.Build(0x00000802, [1, Array.MaxLength], [])));
+    }
+
+    [Fact]
+    public void ReadImages_NotIdxAtAll_DescribesBothMagicNumbers()
+    {
+        string path = _files.Write("picture.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path, out _, out _, out _));
+
+        Assert.Equal($"{path}: wrong magic number: expected 0x00000803 (unsigned byte, 3 dimensions), found 0x89504E47 (not an IDX magic number)", e.Message);
+    }
+
+    [Fact]
+    public void ReadLabels_ImagesFile_DescribesOneDimensionInTheSingular()
+    {
+        string path = _files.Write("images", IdxTestFiles.Images(1, 1, 1, [5]));
+
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadLabels(path));
+
+        Assert.Equal($"{path}: wrong magic number: expected 0x00000801 (unsigned byte, 1 dimension), found 0x00000803 (unsigned byte, 3 dimensions)", e.Message);
+    }
+
+    [Theory]
+    [InlineData(0x09, "signed byte")]
+    [InlineData(0x0B, "int16")]
+    [InlineData(0x0C, "int32")]
+    [InlineData(0x0D, "float32")]
+    [InlineData(0x0E, "float64")]
+    [InlineData(0x07, "unknown type")]
+    public void Read_UnsupportedType_NamesIt(int type, string name)
+    {
+        Assert.Equal($"unsupported element type 0x{type:X2} ({name}): only 0x08 (unsigned byte) is supported",
+            Message(IdxTestFiles.Build((type << 8) | 1, [1], [0])));
+    }
+
     private string Message(byte[] bytes, bool gzip = false, string name = "bad")
     {
         string path = _files.Write(name, gzip ? IdxTestFiles.Gzip(bytes) : bytes);

@@ -49,6 +49,87 @@ public sealed class MnistFormatTests : IDisposable
     }
 
     [Fact]
+    public void Load_MissingFile_ListsEverySpellingLookedFor()
+    {
+        WriteTinyDataset();
+        File.Delete(Path.Combine(_files.Directory, "train-labels-idx1-ubyte.gz"));
+
+        var e = Assert.Throws<FileNotFoundException>(() => MnistFormat.Load(_files.Directory));
+
+        Assert.Equal($"Missing train-labels-idx1-ubyte in {_files.Directory} (looked for train-labels-idx1-ubyte, train-labels-idx1-ubyte.gz, train-labels.idx1-ubyte, train-labels.idx1-ubyte.gz).", e.Message);
+        Assert.Equal(Path.Combine(_files.Directory, "train-labels-idx1-ubyte"), e.FileName);
+    }
+
+    [Fact]
+    public void Load_MissingFolder_NamesIt()
+    {
+        string missing = Path.Combine(_files.Directory, "no-such-folder");
+
+        var e = Assert.Throws<DirectoryNotFoundException>(() => MnistFormat.Load(missing));
+
+        Assert.Equal($"Dataset folder not found: {missing}", e.Message);
+        Assert.Equal(MnistFormat.FileNames, MnistFormat.MissingFiles(missing));
+        Assert.False(MnistFormat.Contains(missing));
+    }
+
+    [Theory]
+    [InlineData("t10k-labels-idx1-ubyte")]
+    [InlineData("t10k-labels-idx1-ubyte.gz")]
+    [InlineData("t10k-labels.idx1-ubyte")]
+    [InlineData("t10k-labels.idx1-ubyte.gz")]
+    public void FindFile_AcceptsEachMirrorSpelling(string fileName)
+    {
+        string path = _files.Write(fileName, IdxTestFiles.Labels([3]));
+
+        Assert.Equal(path, MnistFormat.FindFile(_files.Directory, MnistFormat.TestLabels));
+        Assert.Null(MnistFormat.FindFile(_files.Directory, MnistFormat.TrainLabels));
+    }
+
+    [Fact]
+    public void FindFile_PrefersTheExactName_AndIgnoresADirectoryOfThatName()
+    {
+        string exact = _files.Write(MnistFormat.TestLabels, IdxTestFiles.Labels([3]));
+        _files.Write(MnistFormat.TestLabels + ".gz", IdxTestFiles.Gzip(IdxTestFiles.Labels([4])));
+        Directory.CreateDirectory(Path.Combine(_files.Directory, MnistFormat.TrainLabels));
+
+        Assert.Equal(exact, MnistFormat.FindFile(_files.Directory, MnistFormat.TestLabels));
+        Assert.Null(MnistFormat.FindFile(_files.Directory, MnistFormat.TrainLabels));
+    }
+
+    [Fact]
+    public void Contains_IsTrueOnlyWithAllFourFiles()
+    {
+        WriteTinyDataset();
+        Assert.True(MnistFormat.Contains(_files.Directory));
+        Assert.Empty(MnistFormat.MissingFiles(_files.Directory));
+
+        File.Delete(Path.Combine(_files.Directory, "t10k-images-idx3-ubyte"));
+        Assert.False(MnistFormat.Contains(_files.Directory));
+    }
+
+    [Fact]
+    public void NullArguments_AreRejectedByName()
+    {
+        Assert.Equal("directory", Assert.Throws<ArgumentNullException>(() => MnistFormat.FindFile(null!, MnistFormat.TrainImages)).ParamName);
+        Assert.Equal("baseName", Assert.Throws<ArgumentNullException>(() => MnistFormat.FindFile(_files.Directory, null!)).ParamName);
+        Assert.Equal("directory", Assert.Throws<ArgumentNullException>(() => MnistFormat.MissingFiles(null!)).ParamName);
+        Assert.Equal("directory", Assert.Throws<ArgumentNullException>(() => MnistFormat.Load(null!)).ParamName);
+    }
+
+    [Fact]
+    public void Load_PassesTheClassCountToBothSets()
+    {
+        WriteTinyDataset();
+
+        var (train, test) = MnistFormat.Load(_files.Directory, classes: 12);
+        Assert.Equal(12, train.Classes);
+        Assert.Equal(12, test.Classes);
+
+        var e = Assert.Throws<InvalidDataException>(() => MnistFormat.Load(_files.Directory, classes: 9));
+        Assert.Contains("label 9 at index 1 is out of range for 9 classes", e.Message);
+    }
+
+    [Fact]
     public void LoadPair_CountMismatch_NamesBothFilesAndCounts()
     {
         string images = _files.Write("imgs", IdxTestFiles.Images(3, 1, 1, [1, 2, 3]));

@@ -135,6 +135,11 @@ public sealed class ModelCheckpointTests : IDisposable
         Assert.Contains("unmatched '}' at position 1", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("a}b.nngw")).Message);
         Assert.Contains("'{}' at position 1", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("a{}.nngw")).Message);
         Assert.Contains("'{1x}'", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("{1x}.nngw")).Message);
+        // A brace as the last character cannot be the first of a doubled pair.
+        Assert.Contains("unmatched '}' at position 6", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("w.nngw}")).Message);
+        Assert.Contains("unclosed '{' at position 6", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("w.nngw{")).Message);
+        foreach (string bad in new[] { "a}b", "a{b", "a{}b" })
+            Assert.Equal("filePath", Assert.Throws<ArgumentException>(() => new ModelCheckpoint(bad)).ParamName);
     }
 
     [Fact]
@@ -149,6 +154,87 @@ public sealed class ModelCheckpointTests : IDisposable
         e = Assert.Throws<InvalidOperationException>(() => noValidation.Run(new ModelCheckpoint(Path.Combine(_dir, "{val_loss}.nngw")), "loss", 0.5f));
         Assert.Contains("no validation data", e.Message);
         Assert.Empty(Files());
+    }
+
+    [Fact]
+    public void Bad_arguments_are_rejected_by_name()
+    {
+        Assert.Equal("filePath", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("  ")).ParamName);
+        foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ModelCheckpoint("w.nngw", initialValueThreshold: bad));
+            Assert.Equal("initialValueThreshold", e.ParamName);
+            Assert.Contains("must be a finite number", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Before_any_save_best_is_the_worst_value_or_the_threshold_and_nothing_was_saved()
+    {
+        var byLoss = new ModelCheckpoint("w.nngw");
+        Assert.Equal("w.nngw", byLoss.FilePath);
+        Assert.False(byLoss.SaveBestOnly);
+        Assert.Equal(float.PositiveInfinity, byLoss.Best);
+        Assert.Null(byLoss.LastSavedPath);
+        Assert.Equal(float.NegativeInfinity, new ModelCheckpoint("w.nngw", monitor: "val_accuracy", saveBestOnly: true).Best);
+        Assert.Equal(0.3f, new ModelCheckpoint("w.nngw", initialValueThreshold: 0.3f).Best);
+    }
+
+    [Fact]
+    public void Save_best_only_on_a_validation_metric_without_validation_data_fails_before_training()
+    {
+        var noValidation = new CallbackHarness(new SparseNet(1), validation: false);
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            noValidation.Run(new ModelCheckpoint(Path.Combine(_dir, "best.nngw"), saveBestOnly: true), "loss", 0.5f));
+        Assert.Contains("'val_loss'", e.Message);
+        Assert.Contains("no validation data", e.Message);
+        Assert.Empty(Files());
+
+        // Saving every epoch needs no monitored metric, and training metrics in the path need no validation data.
+        noValidation.Run(new ModelCheckpoint(Path.Combine(_dir, "e{epoch}-{lr:F3}-{loss:F1}.nngw")), "loss", 0.5f);
+        Assert.Equal(["e1-0.001-0.5.nngw"], Files());
+    }
+
+    [Fact]
+    public void A_missing_placeholder_names_the_path_the_epoch_and_what_was_logged()
+    {
+        var harness = new CallbackHarness(new SparseNet(1));
+        string path = Path.Combine(_dir, "{val_auc}.nngw");
+        var e = Assert.Throws<InvalidOperationException>(() => harness.Run(new ModelCheckpoint(path), "val_loss", 0.5f));
+        Assert.Equal($"The checkpoint path '{path}' uses {{val_auc}}, but epoch 1 logged only epoch, loss, accuracy, val_loss, lr.", e.Message);
+    }
+
+    [Fact]
+    public void Python_and_dotnet_formats_both_work_and_numbers_use_the_invariant_culture()
+    {
+        var harness = new CallbackHarness(new SparseNet(1));
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            harness.Run(new ModelCheckpoint(Path.Combine(_dir, "{epoch:d}_{epoch:3d}_{epoch:04d}_{val_loss:.1f}_{val_loss:E1}_{val_loss}.nngw")), "val_loss", 0.5f);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+        Assert.Equal(["1_001_0001_0.5_5.0E-001_0.5.nngw"], Files());
+    }
+
+    [Fact]
+    public void Stale_temporary_files_are_found_when_a_placeholder_names_the_folder()
+    {
+        using Process dead = Process.Start("sh", ["-c", "exit 0"]);
+        dead.WaitForExit();
+        string sub = Path.Combine(_dir, "run1");
+        Directory.CreateDirectory(sub);
+        // Left by a killed save of epoch 7 of the same template, and a file of another name.
+        File.WriteAllText(Path.Combine(sub, $"w-7.nngw.tmp-{dead.Id}"), "NNGW");
+        File.WriteAllText(Path.Combine(sub, $"xw-7.nngw.tmp-{dead.Id}"), "NNGW");
+
+        new CallbackHarness(new SparseNet(1)).Run(new ModelCheckpoint(Path.Combine(_dir, "run{epoch}", "w-{epoch}.nngw")), "val_loss", 0.5f);
+
+        Assert.Equal(["run1", Path.Combine("run1", "w-1.nngw"), Path.Combine("run1", $"xw-7.nngw.tmp-{dead.Id}")], Files());
     }
 
     [Fact]

@@ -35,7 +35,8 @@ public static class DenseKernels
     public static void Forward(ref float y, ref float x, ref float w, ref float b, int rows, int inputs, int outputs, int j0, int j1, bool relu)
     {
         CheckSizes(rows, inputs, outputs, j0, j1, outputs, 32, nameof(j0), nameof(j1));
-        Gemm(ref y, ref x, ref w, ref b, true, rows, inputs, outputs, inputs, 1, relu, j0, j1);
+        if (relu) Gemm<ForwardRelu>(ref y, ref x, ref w, ref b, rows, inputs, outputs, inputs, 1, j0, j1);
+        else Gemm<ForwardLinear>(ref y, ref x, ref w, ref b, rows, inputs, outputs, inputs, 1, j0, j1);
     }
 
     /// <summary>dw (inputs, outputs) = x (rows, inputs)ᵀ · dz (rows, outputs), over the columns [j0, j1).</summary>
@@ -44,7 +45,7 @@ public static class DenseKernels
     public static void WeightGradient(ref float dw, ref float dz, ref float x, int rows, int inputs, int outputs, int j0, int j1)
     {
         CheckSizes(rows, inputs, outputs, j0, j1, outputs, 32, nameof(j0), nameof(j1));
-        Gemm(ref dw, ref x, ref dz, ref Unsafe.NullRef<float>(), false, inputs, rows, outputs, 1, inputs, false, j0, j1);
+        Gemm<Weights>(ref dw, ref x, ref dz, ref Unsafe.NullRef<float>(), inputs, rows, outputs, 1, inputs, j0, j1);
     }
 
     /// <summary>dx (rows, inputs) = dz (rows, outputs) · w (inputs, outputs)ᵀ, over the inputs [k0, k1).</summary>
@@ -57,14 +58,22 @@ public static class DenseKernels
     }
 
     /// <summary>Rejects sizes and ranges the kernels cannot compute: a range starts on a block boundary and ends on one or at its end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckSizes(int rows, int inputs, int outputs, int from, int to, int end, int align, string fromName, string toName)
+    {
+        if (rows < 0 || inputs < 1 || outputs < 1 || from < 0 || from > to || to > end || from % align != 0 || (to % align != 0 && to != end))
+            ThrowBadSizes(rows, inputs, outputs, from, to, end, align, fromName, toName);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBadSizes(int rows, int inputs, int outputs, int from, int to, int end, int align, string fromName, string toName)
     {
         if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "The row count must be 0 or more.");
         if (inputs < 1 || outputs < 1)
-            throw new ArgumentOutOfRangeException(inputs < 1 ? nameof(inputs) : nameof(outputs), $"A Dense layer has at least 1 input and 1 output; found {inputs} inputs and {outputs} outputs.");
-        if (from < 0 || from > to || to > end || from % align != 0 || (to % align != 0 && to != end))
-            throw new ArgumentOutOfRangeException(fromName,
-                $"The range [{fromName}, {toName}) = [{from}, {to}) must lie in [0, {end}], start on a multiple of {align} and end on one or at {end}.");
+            throw new ArgumentOutOfRangeException(inputs < 1 ? nameof(inputs) : nameof(outputs),
+                $"A Dense layer has at least 1 input and 1 output; found {inputs} inputs and {outputs} outputs.");
+        throw new ArgumentOutOfRangeException(fromName,
+            $"The range [{fromName}, {toName}) = [{from}, {to}) must lie in [0, {end}], start on a multiple of {align} and end on one or at {end}.");
     }
 
     /// <summary>
@@ -72,8 +81,14 @@ public static class DenseKernels
     /// B and C are row-major with row length N.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm(ref float c, ref float a, ref float b, ref float bias, bool hasBias, int M, int R, int N, int aStrideM, int aStrideR, bool relu, int j0, int j1)
+    private static void Gemm<TProduct>(ref float c, ref float a, ref float b, ref float bias, int M, int R, int N, int aStrideM, int aStrideR, int j0, int j1)
+        where TProduct : struct
     {
+        // The product's kind is a type argument, so the JIT compiles one copy per kind with these known: the bias and
+        // ReLU branches fold, and the unit stride becomes a constant.
+        bool hasBias = typeof(TProduct) != typeof(Weights), relu = typeof(TProduct) == typeof(ForwardRelu);
+        if (typeof(TProduct) == typeof(Weights)) aStrideM = 1;
+        else aStrideR = 1;
         int m4 = M - M % 4;
         if (N % 32 == 0 && Simd.IsEnabled512)
         {
@@ -128,6 +143,10 @@ public static class DenseKernels
         for (int m = 0; m < M; m++)
             ScalarColumns1(ref Unsafe.Add(ref c, m * N), ref Unsafe.Add(ref a, m * aStrideM), ref b, ref bias, hasBias, R, N, aStrideR, relu, j0, j1);
     }
+
+    private struct ForwardLinear;
+    private struct ForwardRelu;
+    private struct Weights;
 
     /// <summary>A 4 x 32 tile at column j of 512-bit accumulators; cm and am point at the tile's first row.</summary>
     [MethodImpl(Hot)]

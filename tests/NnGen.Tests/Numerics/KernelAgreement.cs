@@ -78,7 +78,7 @@ public class KernelPathTests
         Assert.Null(KernelAgreement.Check(name));
 
     /// <summary>Runs the test assembly as a program (Program.cs) with one environment variable set; returns its output.</summary>
-    private static string RunChild(string mode, string variable, string value)
+    internal static string RunChild(string mode, string variable, string value)
     {
         string assembly = typeof(KernelPathTests).Assembly.Location;
         var start = new ProcessStartInfo(Environment.ProcessPath!, ["exec", assembly, mode])

@@ -22,8 +22,10 @@ namespace NnGen.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class DenseKernels
 {
-    // Tiles are inlined where the JIT's budget allows and compiled fully optimised where it does not: a tile left as a call
-    // would otherwise start unoptimised (tier 0), many times slower, until tiering catches up.
+    // Gemm and Dot are compiled on their own (never inlined into the entry points), so the JIT's inlining budget is theirs
+    // and every tile inlines into them. Tiles are also marked fully optimised: one left as a call would otherwise start
+    // unoptimised (tier 0), many times slower, until tiering caught up.
+    private const MethodImplOptions Root = MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization;
     private const MethodImplOptions Hot = MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization;
 
     /// <summary>
@@ -35,8 +37,8 @@ public static class DenseKernels
     public static void Forward(ref float y, ref float x, ref float w, ref float b, int rows, int inputs, int outputs, int j0, int j1, bool relu)
     {
         CheckSizes(rows, inputs, outputs, j0, j1, outputs, 32, nameof(j0), nameof(j1));
-        if (relu) Gemm<ForwardRelu>(ref y, ref x, ref w, ref b, rows, inputs, outputs, inputs, 1, j0, j1);
-        else Gemm<ForwardLinear>(ref y, ref x, ref w, ref b, rows, inputs, outputs, inputs, 1, j0, j1);
+        if (relu) Gemm<ForwardRelu>(ref y, ref x, ref w, ref b, rows, inputs, outputs, j0, j1);
+        else Gemm<ForwardLinear>(ref y, ref x, ref w, ref b, rows, inputs, outputs, j0, j1);
     }
 
     /// <summary>dw (inputs, outputs) = x (rows, inputs)ᵀ · dz (rows, outputs), over the columns [j0, j1).</summary>
@@ -45,7 +47,7 @@ public static class DenseKernels
     public static void WeightGradient(ref float dw, ref float dz, ref float x, int rows, int inputs, int outputs, int j0, int j1)
     {
         CheckSizes(rows, inputs, outputs, j0, j1, outputs, 32, nameof(j0), nameof(j1));
-        Gemm<Weights>(ref dw, ref x, ref dz, ref Unsafe.NullRef<float>(), inputs, rows, outputs, 1, inputs, j0, j1);
+        Gemm<Weights>(ref dw, ref x, ref dz, ref Unsafe.NullRef<float>(), rows, inputs, outputs, j0, j1);
     }
 
     /// <summary>dx (rows, inputs) = dz (rows, outputs) · w (inputs, outputs)ᵀ, over the inputs [k0, k1).</summary>
@@ -77,18 +79,19 @@ public static class DenseKernels
     }
 
     /// <summary>
-    /// C (M, N) = A (M, R) · B (R, N) [+ bias] [relu] over the columns [j0, j1). A's element (m, r) is at m·aStrideM + r·aStrideR;
-    /// B and C are row-major with row length N.
+    /// C (M, N) = A (M, R) · B (R, N) [+ bias] [relu] over the columns [j0, j1): the forward product (A = x, M = rows,
+    /// R = K) or the weight gradient (A = xᵀ, M = K, R = rows). A's element (m, r) is at m·aStrideM + r·aStrideR; B and C
+    /// are row-major with row length N.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm<TProduct>(ref float c, ref float a, ref float b, ref float bias, int M, int R, int N, int aStrideM, int aStrideR, int j0, int j1)
+    [MethodImpl(Root)]
+    private static void Gemm<TProduct>(ref float c, ref float a, ref float b, ref float bias, int rows, int K, int N, int j0, int j1)
         where TProduct : struct
     {
         // The product's kind is a type argument, so the JIT compiles one copy per kind with these known: the bias and
-        // ReLU branches fold, and the unit stride becomes a constant.
+        // ReLU branches fold, and the unit stride is a constant.
         bool hasBias = typeof(TProduct) != typeof(Weights), relu = typeof(TProduct) == typeof(ForwardRelu);
-        if (typeof(TProduct) == typeof(Weights)) aStrideM = 1;
-        else aStrideR = 1;
+        bool weights = typeof(TProduct) == typeof(Weights);
+        int M = weights ? K : rows, R = weights ? rows : K, aStrideM = weights ? 1 : K, aStrideR = weights ? K : 1;
         int m4 = M - M % 4;
         if (N % 32 == 0 && Simd.IsEnabled512)
         {
@@ -152,6 +155,8 @@ public static class DenseKernels
     [MethodImpl(Hot)]
     private static void Tile512x4(ref float cm, ref float am, ref float b, ref float bias, bool hasBias, int R, int N, int aStrideM, int aStrideR, bool relu, int j)
     {
+        // Offsets as nint, computed once: int arithmetic inside the loop is redone (and sign-extended) every step.
+        nint m1 = aStrideM, m2 = 2 * (nint)aStrideM, m3 = 3 * (nint)aStrideM, n = N, sr = aStrideR;
         Vector512<float> c00 = hasBias ? Vector512.LoadUnsafe(ref bias, (nuint)j) : Vector512<float>.Zero;
         Vector512<float> c01 = hasBias ? Vector512.LoadUnsafe(ref bias, (nuint)(j + 16)) : Vector512<float>.Zero;
         Vector512<float> c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
@@ -162,14 +167,14 @@ public static class DenseKernels
             Vector512<float> b0 = Vector512.LoadUnsafe(ref br), b1 = Vector512.LoadUnsafe(ref br, 16);
             Vector512<float> a0 = Vector512.Create(ar);
             c00 = Simd.MulAdd(a0, b0, c00); c01 = Simd.MulAdd(a0, b1, c01);
-            Vector512<float> a1 = Vector512.Create(Unsafe.Add(ref ar, aStrideM));
+            Vector512<float> a1 = Vector512.Create(Unsafe.Add(ref ar, m1));
             c10 = Simd.MulAdd(a1, b0, c10); c11 = Simd.MulAdd(a1, b1, c11);
-            Vector512<float> a2 = Vector512.Create(Unsafe.Add(ref ar, 2 * aStrideM));
+            Vector512<float> a2 = Vector512.Create(Unsafe.Add(ref ar, m2));
             c20 = Simd.MulAdd(a2, b0, c20); c21 = Simd.MulAdd(a2, b1, c21);
-            Vector512<float> a3 = Vector512.Create(Unsafe.Add(ref ar, 3 * aStrideM));
+            Vector512<float> a3 = Vector512.Create(Unsafe.Add(ref ar, m3));
             c30 = Simd.MulAdd(a3, b0, c30); c31 = Simd.MulAdd(a3, b1, c31);
-            br = ref Unsafe.Add(ref br, N);
-            ar = ref Unsafe.Add(ref ar, aStrideR);
+            br = ref Unsafe.Add(ref br, n);
+            ar = ref Unsafe.Add(ref ar, sr);
         }
         if (relu)
         {
@@ -190,6 +195,8 @@ public static class DenseKernels
     [MethodImpl(Hot)]
     private static void Tile512x1(ref float cm, ref float am, ref float b, ref float bias, bool hasBias, int R, int N, int aStrideR, bool relu, int j)
     {
+        // Offsets as nint, computed once: int arithmetic inside the loop is redone (and sign-extended) every step.
+        nint n = N, sr = aStrideR, n2 = 2 * (nint)N, sr2 = 2 * (nint)aStrideR;
         Vector512<float> c00 = hasBias ? Vector512.LoadUnsafe(ref bias, (nuint)j) : Vector512<float>.Zero;
         Vector512<float> c01 = hasBias ? Vector512.LoadUnsafe(ref bias, (nuint)(j + 16)) : Vector512<float>.Zero;
         Vector512<float> d0 = Vector512<float>.Zero, d1 = Vector512<float>.Zero;
@@ -201,19 +208,19 @@ public static class DenseKernels
             Vector512<float> b0 = Vector512.LoadUnsafe(ref br), b1 = Vector512.LoadUnsafe(ref br, 16);
             Vector512<float> a0 = Vector512.Create(ar);
             c00 = Simd.MulAdd(a0, b0, c00); c01 = Simd.MulAdd(a0, b1, c01);
-            b0 = Vector512.LoadUnsafe(ref br, (nuint)N); b1 = Vector512.LoadUnsafe(ref br, (nuint)(N + 16));
-            a0 = Vector512.Create(Unsafe.Add(ref ar, aStrideR));
+            b0 = Vector512.LoadUnsafe(ref br, (nuint)n); b1 = Vector512.LoadUnsafe(ref br, (nuint)(n + 16));
+            a0 = Vector512.Create(Unsafe.Add(ref ar, sr));
             d0 = Simd.MulAdd(a0, b0, d0); d1 = Simd.MulAdd(a0, b1, d1);
-            br = ref Unsafe.Add(ref br, 2 * N);
-            ar = ref Unsafe.Add(ref ar, 2 * aStrideR);
+            br = ref Unsafe.Add(ref br, n2);
+            ar = ref Unsafe.Add(ref ar, sr2);
         }
         for (; r < R; r++)
         {
             Vector512<float> b0 = Vector512.LoadUnsafe(ref br), b1 = Vector512.LoadUnsafe(ref br, 16);
             Vector512<float> a0 = Vector512.Create(ar);
             c00 = Simd.MulAdd(a0, b0, c00); c01 = Simd.MulAdd(a0, b1, c01);
-            br = ref Unsafe.Add(ref br, N);
-            ar = ref Unsafe.Add(ref ar, aStrideR);
+            br = ref Unsafe.Add(ref br, n);
+            ar = ref Unsafe.Add(ref ar, sr);
         }
         c00 += d0; c01 += d1;
         if (relu)
@@ -228,6 +235,8 @@ public static class DenseKernels
     [MethodImpl(Hot)]
     private static void Tile256x4x2(ref float cm, ref float am, ref float b, ref float bias, bool hasBias, int R, int N, int aStrideM, int aStrideR, bool relu, int j)
     {
+        // Offsets as nint, computed once: int arithmetic inside the loop is redone (and sign-extended) every step.
+        nint m1 = aStrideM, m2 = 2 * (nint)aStrideM, m3 = 3 * (nint)aStrideM, n = N, sr = aStrideR;
         Vector256<float> c00 = hasBias ? Vector256.LoadUnsafe(ref bias, (nuint)j) : Vector256<float>.Zero;
         Vector256<float> c01 = hasBias ? Vector256.LoadUnsafe(ref bias, (nuint)(j + 8)) : Vector256<float>.Zero;
         Vector256<float> c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
@@ -238,14 +247,14 @@ public static class DenseKernels
             Vector256<float> b0 = Vector256.LoadUnsafe(ref br), b1 = Vector256.LoadUnsafe(ref br, 8);
             Vector256<float> a0 = Vector256.Create(ar);
             c00 = Simd.MulAdd(a0, b0, c00); c01 = Simd.MulAdd(a0, b1, c01);
-            Vector256<float> a1 = Vector256.Create(Unsafe.Add(ref ar, aStrideM));
+            Vector256<float> a1 = Vector256.Create(Unsafe.Add(ref ar, m1));
             c10 = Simd.MulAdd(a1, b0, c10); c11 = Simd.MulAdd(a1, b1, c11);
-            Vector256<float> a2 = Vector256.Create(Unsafe.Add(ref ar, 2 * aStrideM));
+            Vector256<float> a2 = Vector256.Create(Unsafe.Add(ref ar, m2));
             c20 = Simd.MulAdd(a2, b0, c20); c21 = Simd.MulAdd(a2, b1, c21);
-            Vector256<float> a3 = Vector256.Create(Unsafe.Add(ref ar, 3 * aStrideM));
+            Vector256<float> a3 = Vector256.Create(Unsafe.Add(ref ar, m3));
             c30 = Simd.MulAdd(a3, b0, c30); c31 = Simd.MulAdd(a3, b1, c31);
-            br = ref Unsafe.Add(ref br, N);
-            ar = ref Unsafe.Add(ref ar, aStrideR);
+            br = ref Unsafe.Add(ref br, n);
+            ar = ref Unsafe.Add(ref ar, sr);
         }
         if (relu)
         {
@@ -265,6 +274,8 @@ public static class DenseKernels
     [MethodImpl(Hot)]
     private static void Tile256x4x1(ref float cm, ref float am, ref float b, ref float bias, bool hasBias, int R, int N, int aStrideM, int aStrideR, bool relu, int j)
     {
+        // Offsets as nint, computed once: int arithmetic inside the loop is redone (and sign-extended) every step.
+        nint m1 = aStrideM, m2 = 2 * (nint)aStrideM, m3 = 3 * (nint)aStrideM, n = N, sr = aStrideR;
         Vector256<float> c00 = hasBias ? Vector256.LoadUnsafe(ref bias, (nuint)j) : Vector256<float>.Zero;
         Vector256<float> c10 = c00, c20 = c00, c30 = c00;
         ref float br = ref Unsafe.Add(ref b, j);
@@ -273,11 +284,11 @@ public static class DenseKernels
         {
             Vector256<float> b0 = Vector256.LoadUnsafe(ref br);
             c00 = Simd.MulAdd(Vector256.Create(ar), b0, c00);
-            c10 = Simd.MulAdd(Vector256.Create(Unsafe.Add(ref ar, aStrideM)), b0, c10);
-            c20 = Simd.MulAdd(Vector256.Create(Unsafe.Add(ref ar, 2 * aStrideM)), b0, c20);
-            c30 = Simd.MulAdd(Vector256.Create(Unsafe.Add(ref ar, 3 * aStrideM)), b0, c30);
-            br = ref Unsafe.Add(ref br, N);
-            ar = ref Unsafe.Add(ref ar, aStrideR);
+            c10 = Simd.MulAdd(Vector256.Create(Unsafe.Add(ref ar, m1)), b0, c10);
+            c20 = Simd.MulAdd(Vector256.Create(Unsafe.Add(ref ar, m2)), b0, c20);
+            c30 = Simd.MulAdd(Vector256.Create(Unsafe.Add(ref ar, m3)), b0, c30);
+            br = ref Unsafe.Add(ref br, n);
+            ar = ref Unsafe.Add(ref ar, sr);
         }
         if (relu)
         {
@@ -293,6 +304,8 @@ public static class DenseKernels
     [MethodImpl(Hot)]
     private static void Tile256x1x4(ref float cm, ref float am, ref float b, ref float bias, bool hasBias, int R, int N, int aStrideR, bool relu, int j)
     {
+        // Offsets as nint, computed once: int arithmetic inside the loop is redone (and sign-extended) every step.
+        nint n = N, sr = aStrideR, n2 = 2 * (nint)N, sr2 = 2 * (nint)aStrideR;
         Vector256<float> c00 = hasBias ? Vector256.LoadUnsafe(ref bias, (nuint)j) : Vector256<float>.Zero;
         Vector256<float> c01 = hasBias ? Vector256.LoadUnsafe(ref bias, (nuint)(j + 8)) : Vector256<float>.Zero;
         Vector256<float> c02 = hasBias ? Vector256.LoadUnsafe(ref bias, (nuint)(j + 16)) : Vector256<float>.Zero;
@@ -307,12 +320,12 @@ public static class DenseKernels
             Vector256<float> b2 = Vector256.LoadUnsafe(ref br, 16), b3 = Vector256.LoadUnsafe(ref br, 24);
             Vector256<float> a0 = Vector256.Create(ar);
             c00 = Simd.MulAdd(a0, b0, c00); c01 = Simd.MulAdd(a0, b1, c01); c02 = Simd.MulAdd(a0, b2, c02); c03 = Simd.MulAdd(a0, b3, c03);
-            b0 = Vector256.LoadUnsafe(ref br, (nuint)N); b1 = Vector256.LoadUnsafe(ref br, (nuint)(N + 8));
-            b2 = Vector256.LoadUnsafe(ref br, (nuint)(N + 16)); b3 = Vector256.LoadUnsafe(ref br, (nuint)(N + 24));
-            a0 = Vector256.Create(Unsafe.Add(ref ar, aStrideR));
+            b0 = Vector256.LoadUnsafe(ref br, (nuint)n); b1 = Vector256.LoadUnsafe(ref br, (nuint)(n + 8));
+            b2 = Vector256.LoadUnsafe(ref br, (nuint)(n + 16)); b3 = Vector256.LoadUnsafe(ref br, (nuint)(n + 24));
+            a0 = Vector256.Create(Unsafe.Add(ref ar, sr));
             d0 = Simd.MulAdd(a0, b0, d0); d1 = Simd.MulAdd(a0, b1, d1); d2 = Simd.MulAdd(a0, b2, d2); d3 = Simd.MulAdd(a0, b3, d3);
-            br = ref Unsafe.Add(ref br, 2 * N);
-            ar = ref Unsafe.Add(ref ar, 2 * aStrideR);
+            br = ref Unsafe.Add(ref br, n2);
+            ar = ref Unsafe.Add(ref ar, sr2);
         }
         for (; r < R; r++)
         {
@@ -320,8 +333,8 @@ public static class DenseKernels
             Vector256<float> b2 = Vector256.LoadUnsafe(ref br, 16), b3 = Vector256.LoadUnsafe(ref br, 24);
             Vector256<float> a0 = Vector256.Create(ar);
             c00 = Simd.MulAdd(a0, b0, c00); c01 = Simd.MulAdd(a0, b1, c01); c02 = Simd.MulAdd(a0, b2, c02); c03 = Simd.MulAdd(a0, b3, c03);
-            br = ref Unsafe.Add(ref br, N);
-            ar = ref Unsafe.Add(ref ar, aStrideR);
+            br = ref Unsafe.Add(ref br, n);
+            ar = ref Unsafe.Add(ref ar, sr);
         }
         c00 += d0; c01 += d1; c02 += d2; c03 += d3;
         if (relu)
@@ -338,14 +351,16 @@ public static class DenseKernels
     [MethodImpl(Hot)]
     private static void Tile256x1x1(ref float cm, ref float am, ref float b, ref float bias, bool hasBias, int R, int N, int aStrideR, bool relu, int j)
     {
+        // Offsets as nint, computed once: int arithmetic inside the loop is redone (and sign-extended) every step.
+        nint n = N, sr = aStrideR;
         Vector256<float> c00 = hasBias ? Vector256.LoadUnsafe(ref bias, (nuint)j) : Vector256<float>.Zero;
         ref float br = ref Unsafe.Add(ref b, j);
         ref float ar = ref am;
         for (int r = 0; r < R; r++)
         {
             c00 = Simd.MulAdd(Vector256.Create(ar), Vector256.LoadUnsafe(ref br), c00);
-            br = ref Unsafe.Add(ref br, N);
-            ar = ref Unsafe.Add(ref ar, aStrideR);
+            br = ref Unsafe.Add(ref br, n);
+            ar = ref Unsafe.Add(ref ar, sr);
         }
         if (relu) c00 = Vector256.MaxNative(Vector256<float>.Zero, c00);
         Vector256.StoreUnsafe(c00, ref cm, (nuint)j);
@@ -355,6 +370,8 @@ public static class DenseKernels
     [MethodImpl(Hot)]
     private static void ScalarColumns4(ref float cm, ref float am, ref float b, ref float bias, bool hasBias, int R, int N, int aStrideM, int aStrideR, bool relu, int from, int to)
     {
+        // Offsets as nint, computed once: int arithmetic inside the loop is redone (and sign-extended) every step.
+        nint m1 = aStrideM, m2 = 2 * (nint)aStrideM, m3 = 3 * (nint)aStrideM, n = N, sr = aStrideR;
         for (int j = from; j < to; j++)
         {
             float s0 = hasBias ? Unsafe.Add(ref bias, j) : 0f;
@@ -365,11 +382,11 @@ public static class DenseKernels
             {
                 float bv = br;
                 s0 += ar * bv;
-                s1 += Unsafe.Add(ref ar, aStrideM) * bv;
-                s2 += Unsafe.Add(ref ar, 2 * aStrideM) * bv;
-                s3 += Unsafe.Add(ref ar, 3 * aStrideM) * bv;
-                br = ref Unsafe.Add(ref br, N);
-                ar = ref Unsafe.Add(ref ar, aStrideR);
+                s1 += Unsafe.Add(ref ar, m1) * bv;
+                s2 += Unsafe.Add(ref ar, m2) * bv;
+                s3 += Unsafe.Add(ref ar, m3) * bv;
+                br = ref Unsafe.Add(ref br, n);
+                ar = ref Unsafe.Add(ref ar, sr);
             }
             Unsafe.Add(ref cm, j) = Relu(s0, relu);
             Unsafe.Add(ref cm, N + j) = Relu(s1, relu);
@@ -382,6 +399,8 @@ public static class DenseKernels
     [MethodImpl(Hot)]
     private static void ScalarColumns1(ref float cm, ref float am, ref float b, ref float bias, bool hasBias, int R, int N, int aStrideR, bool relu, int from, int to)
     {
+        // Offsets as nint, computed once: int arithmetic inside the loop is redone (and sign-extended) every step.
+        nint n = N, sr = aStrideR;
         for (int j = from; j < to; j++)
         {
             float s0 = hasBias ? Unsafe.Add(ref bias, j) : 0f;
@@ -390,8 +409,8 @@ public static class DenseKernels
             for (int r = 0; r < R; r++)
             {
                 s0 += ar * br;
-                br = ref Unsafe.Add(ref br, N);
-                ar = ref Unsafe.Add(ref ar, aStrideR);
+                br = ref Unsafe.Add(ref br, n);
+                ar = ref Unsafe.Add(ref ar, sr);
             }
             Unsafe.Add(ref cm, j) = Relu(s0, relu);
         }
@@ -405,7 +424,7 @@ public static class DenseKernels
     /// dx (rows, K) = dz (rows, N) · w (K, N)ᵀ over the inputs [k0, k1), as blocked dot products along N: 2 rows x 4 inputs
     /// (8 accumulators) per tile, reduced to 8 sums with one horizontal-add tree.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Root)]
     private static void Dot(ref float dx, ref float dz, ref float w, int rows, int K, int N, int k0, int k1)
     {
         if (N >= 8 && Simd.IsEnabled)
@@ -447,19 +466,22 @@ public static class DenseKernels
     [MethodImpl(Hot)]
     private static void DotTile2x4(ref float xr, ref float dr, ref float w, int K, int N, int k)
     {
+        // One reference per row, so the loop only steps j.
         ref float wk = ref Unsafe.Add(ref w, k * N);
+        ref float wk1 = ref Unsafe.Add(ref wk, N), wk2 = ref Unsafe.Add(ref wk, 2 * N), wk3 = ref Unsafe.Add(ref wk, 3 * N);
+        ref float dr1 = ref Unsafe.Add(ref dr, N);
         Vector256<float> s00 = Vector256<float>.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
         int n8 = N - N % 8, j = 0;
         for (; j < n8; j += 8)
         {
-            Vector256<float> d0 = Vector256.LoadUnsafe(ref dr, (nuint)j), d1 = Vector256.LoadUnsafe(ref dr, (nuint)(j + N));
+            Vector256<float> d0 = Vector256.LoadUnsafe(ref dr, (nuint)j), d1 = Vector256.LoadUnsafe(ref dr1, (nuint)j);
             Vector256<float> w0 = Vector256.LoadUnsafe(ref wk, (nuint)j);
             s00 = Simd.MulAdd(d0, w0, s00); s10 = Simd.MulAdd(d1, w0, s10);
-            Vector256<float> w1 = Vector256.LoadUnsafe(ref wk, (nuint)(j + N));
+            Vector256<float> w1 = Vector256.LoadUnsafe(ref wk1, (nuint)j);
             s01 = Simd.MulAdd(d0, w1, s01); s11 = Simd.MulAdd(d1, w1, s11);
-            Vector256<float> w2 = Vector256.LoadUnsafe(ref wk, (nuint)(j + 2 * N));
+            Vector256<float> w2 = Vector256.LoadUnsafe(ref wk2, (nuint)j);
             s02 = Simd.MulAdd(d0, w2, s02); s12 = Simd.MulAdd(d1, w2, s12);
-            Vector256<float> w3 = Vector256.LoadUnsafe(ref wk, (nuint)(j + 3 * N));
+            Vector256<float> w3 = Vector256.LoadUnsafe(ref wk3, (nuint)j);
             s03 = Simd.MulAdd(d0, w3, s03); s13 = Simd.MulAdd(d1, w3, s13);
         }
         Vector256<float> t = Simd.HorizontalSums(s00, s01, s02, s03, s10, s11, s12, s13);
@@ -481,13 +503,14 @@ public static class DenseKernels
     private static void DotTile2x1(ref float xr, ref float dr, ref float w, int K, int N, int k)
     {
         ref float wk = ref Unsafe.Add(ref w, k * N);
+        ref float dr1 = ref Unsafe.Add(ref dr, N);
         Vector256<float> s00 = Vector256<float>.Zero, s10 = s00;
         int n8 = N - N % 8, j = 0;
         for (; j < n8; j += 8)
         {
             Vector256<float> w0 = Vector256.LoadUnsafe(ref wk, (nuint)j);
             s00 = Simd.MulAdd(Vector256.LoadUnsafe(ref dr, (nuint)j), w0, s00);
-            s10 = Simd.MulAdd(Vector256.LoadUnsafe(ref dr, (nuint)(j + N)), w0, s10);
+            s10 = Simd.MulAdd(Vector256.LoadUnsafe(ref dr1, (nuint)j), w0, s10);
         }
         Unsafe.Add(ref xr, k) = Simd.HorizontalSum(s00);
         Unsafe.Add(ref xr, K + k) = Simd.HorizontalSum(s10);
@@ -504,15 +527,16 @@ public static class DenseKernels
     private static void DotTile1x4(ref float xr, ref float dr, ref float w, int N, int k)
     {
         ref float wk = ref Unsafe.Add(ref w, k * N);
+        ref float wk1 = ref Unsafe.Add(ref wk, N), wk2 = ref Unsafe.Add(ref wk, 2 * N), wk3 = ref Unsafe.Add(ref wk, 3 * N);
         Vector256<float> s00 = Vector256<float>.Zero, s01 = s00, s02 = s00, s03 = s00;
         int n8 = N - N % 8, j = 0;
         for (; j < n8; j += 8)
         {
             Vector256<float> d0 = Vector256.LoadUnsafe(ref dr, (nuint)j);
             s00 = Simd.MulAdd(d0, Vector256.LoadUnsafe(ref wk, (nuint)j), s00);
-            s01 = Simd.MulAdd(d0, Vector256.LoadUnsafe(ref wk, (nuint)(j + N)), s01);
-            s02 = Simd.MulAdd(d0, Vector256.LoadUnsafe(ref wk, (nuint)(j + 2 * N)), s02);
-            s03 = Simd.MulAdd(d0, Vector256.LoadUnsafe(ref wk, (nuint)(j + 3 * N)), s03);
+            s01 = Simd.MulAdd(d0, Vector256.LoadUnsafe(ref wk1, (nuint)j), s01);
+            s02 = Simd.MulAdd(d0, Vector256.LoadUnsafe(ref wk2, (nuint)j), s02);
+            s03 = Simd.MulAdd(d0, Vector256.LoadUnsafe(ref wk3, (nuint)j), s03);
         }
         Vector128.StoreUnsafe(Simd.HorizontalSums(s00, s01, s02, s03), ref xr, (nuint)k);
         for (; j < N; j++)

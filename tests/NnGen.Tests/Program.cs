@@ -14,6 +14,7 @@ public static class Program
         ["kernel-check"] => KernelAgreement.RunAll(Console.Out),
         ["conv-check"] => ConvCases.RunAll(Console.Out),
         ["train-history"] => KernelAgreement.PrintTrainingHistory(Console.Out),
+        ["dense-kernel-check"] => DenseKernelCheck.Run(Console.Out),
         ["check-timings"] => Training.CheckTimings.Run(Console.Out),
         _ => 0,
     };

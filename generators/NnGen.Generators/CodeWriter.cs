@@ -36,17 +36,10 @@ internal sealed class CodeWriter
     // The generated code names every type from global:: and needs no using directive, no contextual keyword (var,
     // nuint, nameof) and nothing newer than C# 8: a user's member, type, namespace or global using of the same name
     // cannot capture a name, and any project from LangVersion 8 up compiles it.
-    public const string V = "global::System.Runtime.Intrinsics.Vector256";
-    public const string V512 = "global::System.Runtime.Intrinsics.Vector512";
-    public const string V128 = "global::System.Runtime.Intrinsics.Vector128";
     public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
-    public const string Simd = "global::NnGen.Kernels.Simd";
     public const string Math = "global::System.Math";
-    public const string NUInt = "global::System.UIntPtr"; // nuint, which a type of that name would shadow
     public const string Kernels = "global::NnGen.Kernels";
-    public const string AggressiveOptimization =
-        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
     /// <summary>The runtime's Activation value: <c>global::NnGen.Activation.Relu</c>.</summary>
     public static string ActivationName(Model.ActivationKind a) => $"global::NnGen.Activation.{a}";

@@ -48,7 +48,6 @@ internal static class Emitter
         EmitPenalty(w, shapes);
         EmitBackward(w, spec, shapes);
         EmitTasks(w, spec, shapes);
-        foreach (LayerShape s in shapes) s.Layer.EmitMethods(w, s);
         w.Close();
 
         foreach (ContainingType _ in spec.ContainingTypes) w.Close();

@@ -5,7 +5,10 @@ using static NnGen.Generators.CodeWriter;
 
 namespace NnGen.Generators.Layers;
 
-/// <summary><c>[Dense(units, activation, Inputs, L1, L2, KernelInitializer, Name)]</c>: y = act(x · kernel + bias).</summary>
+/// <summary>
+/// <c>[Dense(units, activation, Inputs, L1, L2, KernelInitializer, Name)]</c>: y = act(x · kernel + bias). Runtime kernels:
+/// NnGen.Kernels.DenseKernels (register-blocked, compiled optimised in the runtime assembly whatever the user's build).
+/// </summary>
 internal sealed class DenseKind : LayerKind
 {
     public override string Name => "Dense";
@@ -28,13 +31,7 @@ internal sealed class DenseKind : LayerKind
         yield return new($"Dense{index}Bias", "constant", null);
         yield return new($"TaskDense{index}Forward", "constant", null);
         yield return new($"TaskDense{index}WeightGradient", "constant", null);
-        yield return new($"Dense{index}Forward", "method", ["ref float", "ref float", "ref float", "ref float", "int", "int", "int"]);
-        yield return new($"Dense{index}WeightGradient", "method", ["ref float", "ref float", "ref float", "int", "int", "int"]);
-        if (index > 1)
-        {
-            yield return new($"TaskDense{index}InputGradient", "constant", null);
-            yield return new($"Dense{index}InputGradient", "method", ["ref float", "ref float", "ref float", "int", "int", "int"]);
-        }
+        if (index > 1) yield return new($"TaskDense{index}InputGradient", "constant", null);
     }
 }
 
@@ -95,14 +92,15 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
     {
         LayerShape s = c.Shape;
         int k = s.Inputs, n = s.Outputs;
-        string p = $"ref {Unsafe}.Add(ref p, {KernelOffset(s)})";
+        string w = $"ref {Unsafe}.Add(ref p, {KernelOffset(s)})", sizes = $"_rows, {k}, {n}, from, to";
+        string relu = Activation == ActivationKind.Relu ? "true" : "false";
         yield return new ParallelTask($"{s.Prefix}Forward", Int(n), 32, k * n, n > 32,
-            $"{s.Prefix}Forward(ref {At(c.Y)}, ref {At(c.X)}, {p}, ref {Unsafe}.Add(ref p, {BiasOffset(s)}), _rows, from, to);");
+            $"{Kernels}.DenseKernels.Forward(ref {At(c.Y)}, ref {At(c.X)}, {w}, ref {Unsafe}.Add(ref p, {BiasOffset(s)}), {sizes}, {relu});");
         yield return new ParallelTask($"{s.Prefix}WeightGradient", Int(n), 32, k * n, n > 32,
-            $"{s.Prefix}WeightGradient(ref {Unsafe}.Add(ref g, {KernelOffset(s)}), ref {At(c.DY)}, ref {At(c.X)}, _rows, from, to);");
+            $"{Kernels}.DenseKernels.WeightGradient(ref {Unsafe}.Add(ref g, {KernelOffset(s)}), ref {At(c.DY)}, ref {At(c.X)}, {sizes});");
         if (c.DX is not null)
             yield return new ParallelTask($"{s.Prefix}InputGradient", Int(k), 4, k * n, k >= 8,
-                $"{s.Prefix}InputGradient(ref {At(c.DX)}, ref {At(c.DY)}, {p}, _rows, from, to);");
+                $"{Kernels}.DenseKernels.InputGradient(ref {At(c.DX)}, ref {At(c.DY)}, {w}, {sizes});");
     }
 
     public override void EmitForward(CodeWriter w, LayerContext c)
@@ -126,37 +124,6 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
             w.Line(RegularizationGradient(KernelOffset(s), s.Inputs * n, L1, L2));
         w.Line($"{Kernels}.ActivationKernels.ColumnSums(Block(_gradients, {BiasOffset(s)}, {n}), {dy}, {n});");
         if (c.DX is not null) w.Line(c.Run(tasks[2]));
-    }
-
-    // Kernels are compiled fully optimised on first use ([AggressiveOptimization]) instead of starting in tier 0:
-    // the first epoch then runs as fast as the rest.
-    public override void EmitMethods(CodeWriter w, LayerShape s)
-    {
-        int k = s.Inputs, n = s.Outputs;
-        bool relu = Activation == ActivationKind.Relu;
-        w.Line($"/// <summary>{Xml(Name)}: y (rows, {n}) = {(relu ? "relu(" : "")}x (rows, {k}) · w ({k}, {n}) + b ({n}){(relu ? ")" : "")}, columns [j0, j1).</summary>");
-        w.Line(AggressiveOptimization);
-        w.Open($"private static void {s.Prefix}Forward(ref float y, ref float x, ref float w, ref float b, int rows, int j0, int j1)");
-        DenseKernelWriter.EmitGemm(w, new DenseKernelWriter.Gemm("y", "x", "w", "b", M: "rows", Reduction: Int(k), N: n, AStrideM: k, AStrideReduction: "1", Relu: relu));
-        w.Close();
-        w.Line();
-
-        w.Line($"/// <summary>{Xml(Name)}: dw ({k}, {n}) = x (rows, {k})ᵀ · dz (rows, {n}), columns [j0, j1).</summary>");
-        w.Line(AggressiveOptimization);
-        w.Open($"private static void {s.Prefix}WeightGradient(ref float dw, ref float dz, ref float x, int rows, int j0, int j1)");
-        DenseKernelWriter.EmitGemm(w, new DenseKernelWriter.Gemm("dw", "x", "dz", Bias: null, M: Int(k), Reduction: "rows", N: n, AStrideM: 1, AStrideReduction: Int(k), Relu: false));
-        w.Close();
-        w.Line();
-
-        if (s.Index > 1)
-        {
-            w.Line($"/// <summary>{Xml(Name)}: dx (rows, {k}) = dz (rows, {n}) · w ({k}, {n})ᵀ, inputs [k0, k1).</summary>");
-            w.Line(AggressiveOptimization);
-            w.Open($"private static void {s.Prefix}InputGradient(ref float dx, ref float dz, ref float w, int rows, int k0, int k1)");
-            DenseKernelWriter.EmitInputGradient(w, k, n);
-            w.Close();
-            w.Line();
-        }
     }
 
     private static string Long(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -122,9 +122,6 @@ internal abstract record LayerSpec(string Name)
     /// <summary>The layer's parallel sections, run through <see cref="LayerContext.Run"/>.</summary>
     public virtual IEnumerable<ParallelTask> Tasks(LayerContext c) => Array.Empty<ParallelTask>();
 
-    /// <summary>Private methods the layer's code calls (its size-specialised kernels).</summary>
-    public virtual void EmitMethods(CodeWriter w, LayerShape s) { }
-
     /// <summary>The penalty of a kernel regulariser: l1·Σ|w| + l2·Σw² over the kernel at <paramref name="offset"/>.</summary>
     protected static string RegularizationPenalty(string offset, int length, double l1, double l2) =>
         $"{CodeWriter.Kernels}.LayerKernels.RegularizationPenalty(Block(_parameters, {offset}, {length}), {CodeWriter.Float(l1)}, {CodeWriter.Float(l2)})";

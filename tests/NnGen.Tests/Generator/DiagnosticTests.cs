@@ -241,7 +241,8 @@ public class DiagnosticTests
         Diagnostic d = Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net\n{\n    public const int InputSize = 4;\n}", "NNG0009",
             "Constant 'InputSize' of network class 'Net' collides with the generated constant 'InputSize': rename or remove it");
         Assert.Equal("InputSize", SpanText(d));
-        Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net\n{\n    private void Dense1Forward(ref float a, ref float b, ref float c, ref float d, int n, int from, int to) { }\n}", "NNG0009", "Dense1Forward");
+        Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net\n{\n    private const int TaskDense1Forward = 7;\n}", "NNG0009", "TaskDense1Forward");
+        Expect("[Sequential(InputShape = new[] { 4, 4, 1 })]\n[Conv2D(2, 3)]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net\n{\n    private static int Conv2D1Geometry;\n}", "NNG0009", "Conv2D1Geometry");
         Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net\n{\n    public bool Predict(System.ReadOnlySpan<float> x, System.Span<float> y) => true;\n}", "NNG0009", "Method 'Predict(System.ReadOnlySpan<float>, System.Span<float>)'");
         Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Net : INetwork\n{\n    string INetwork.Name => \"x\";\n}", "NNG0009", "'INetwork.Name'");
         Expect("[Sequential(Input = 4)]\n[Dense(2, Softmax)]\npublic partial class Forward;", "NNG0009", "Name 'Forward' of network class 'Forward' collides with the generated method 'Forward(System.ReadOnlySpan<float>, int, bool)'");

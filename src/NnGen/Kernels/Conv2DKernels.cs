@@ -612,72 +612,164 @@ public static unsafe class Conv2DKernels
 
     /// <summary>
     /// Per input pixel, blocks of four channels: Vector256 lanes accumulate dy·w along the filters over every window that
-    /// covers the pixel ((kh, kw) in order), then a horizontal sum and the filter tail. The same chain for every pixel.
+    /// covers the pixel ((kh, kw) in order), then a horizontal sum plus the filter tail's scalar sum. Two neighbouring pixels
+    /// covered by the same kernel columns (stride 1, away from the edges) share the kernel loads; each element still takes
+    /// the same chain, so the pairing never changes a result.
     /// </summary>
     private static void InputGradientSimd(float* dx, float* dy, float* w, in Geometry g, int r0, int r1)
     {
-        int F = g.F, C = g.C, F8 = F & ~7;
+        int* kh = stackalloc int[g.KH], oh = stackalloc int[g.KH];
+        int* kwA = stackalloc int[g.KW], owA = stackalloc int[g.KW], kwB = stackalloc int[g.KW], owB = stackalloc int[g.KW];
         for (int r = r0; r < r1; r++)
         {
-            int n = r / g.H, ih = r % g.H;
-            for (int iw = 0; iw < g.W; iw++)
+            int n = r / g.H, ih = r % g.H, nh = 0;
+            for (int k = 0; k < g.KH; k++)
             {
-                float* dxp = dx + ((long)r * g.W + iw) * C;
-                int c = 0;
-                for (; c + 4 <= C; c += 4)
+                int o = Source(ih, k, g.PT, g.SH, g.OH);
+                if (o >= 0) { kh[nh] = k; oh[nh] = o; nh++; }
+            }
+            float* dys = dy + (long)n * g.OH * g.OW * g.F;
+            // Eight channels at a time across the row, so their slice of the kernel stays in the L1 cache.
+            for (int c0 = 0; c0 < g.C; c0 += 8)
+            {
+                int c1 = Math.Min(c0 + 8, g.C);
+                int iw = 0;
+                while (iw < g.W)
                 {
-                    Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-                    float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-                    for (int kh = 0; kh < g.KH; kh++)
+                    float* dxp = dx + ((long)r * g.W + iw) * g.C;
+                    int nw = Columns(g, iw, kwA, owA);
+                    bool pair = iw + 1 < g.W && Columns(g, iw + 1, kwB, owB) == nw;
+                    for (int j = 0; pair && j < nw; j++) pair = kwB[j] == kwA[j] && owB[j] == owA[j] + 1;
+                    if (pair)
                     {
-                        int oh = Source(ih, kh, g.PT, g.SH, g.OH);
-                        if (oh < 0) continue;
-                        for (int kw = 0; kw < g.KW; kw++)
-                        {
-                            int ow = Source(iw, kw, g.PL, g.SW, g.OW);
-                            if (ow < 0) continue;
-                            float* dyp = dy + (((long)n * g.OH + oh) * g.OW + ow) * F;
-                            float* w0 = w + ((long)(kh * g.KW + kw) * C + c) * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F;
-                            int f = 0;
-                            for (; f < F8; f += 8)
-                            {
-                                Vector256<float> d = Vector256.Load(dyp + f);
-                                a0 = Simd.MulAdd(d, Vector256.Load(w0 + f), a0);
-                                a1 = Simd.MulAdd(d, Vector256.Load(w1 + f), a1);
-                                a2 = Simd.MulAdd(d, Vector256.Load(w2 + f), a2);
-                                a3 = Simd.MulAdd(d, Vector256.Load(w3 + f), a3);
-                            }
-                            for (; f < F; f++)
-                            {
-                                float d = dyp[f];
-                                t0 = Mad(d, w0[f], t0); t1 = Mad(d, w1[f], t1); t2 = Mad(d, w2[f], t2); t3 = Mad(d, w3[f], t3);
-                            }
-                        }
+                        InputGradient2(dxp, dys, w, g, kh, oh, nh, kwA, owA, nw, c0, c1);
+                        iw += 2;
                     }
-                    (Simd.HorizontalSums(a0, a1, a2, a3) + Vector128.Create(t0, t1, t2, t3)).Store(dxp + c);
-                }
-                for (; c < C; c++)
-                {
-                    Vector256<float> a = Vector256<float>.Zero;
-                    float t = 0;
-                    for (int kh = 0; kh < g.KH; kh++)
+                    else
                     {
-                        int oh = Source(ih, kh, g.PT, g.SH, g.OH);
-                        if (oh < 0) continue;
-                        for (int kw = 0; kw < g.KW; kw++)
-                        {
-                            int ow = Source(iw, kw, g.PL, g.SW, g.OW);
-                            if (ow < 0) continue;
-                            float* dyp = dy + (((long)n * g.OH + oh) * g.OW + ow) * F;
-                            float* wc = w + ((long)(kh * g.KW + kw) * C + c) * F;
-                            int f = 0;
-                            for (; f < F8; f += 8) a = Simd.MulAdd(Vector256.Load(dyp + f), Vector256.Load(wc + f), a);
-                            for (; f < F; f++) t = Mad(dyp[f], wc[f], t);
-                        }
+                        InputGradient1(dxp, dys, w, g, kh, oh, nh, kwA, owA, nw, c0, c1);
+                        iw++;
                     }
-                    dxp[c] = Simd.HorizontalSum(a) + t;
                 }
             }
+        }
+    }
+
+    /// <summary>The kernel columns kw covering input column iw and the output column ow of each, in order; returns how many.</summary>
+    private static int Columns(in Geometry g, int iw, int* kw, int* ow)
+    {
+        int count = 0;
+        for (int k = 0; k < g.KW; k++)
+        {
+            int o = Source(iw, k, g.PL, g.SW, g.OW);
+            if (o >= 0) { kw[count] = k; ow[count] = o; count++; }
+        }
+        return count;
+    }
+
+    private static void InputGradient1(float* dxp, float* dys, float* w, in Geometry g, int* kh, int* oh, int nh, int* kw, int* ow, int nw, int c0, int c1)
+    {
+        int F = g.F, C = g.C, F8 = F & ~7;
+        int c = c0;
+        for (; c + 4 <= c1; c += 4)
+        {
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F;
+                    float* w0 = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F;
+                    int f = 0;
+                    for (; f < F8; f += 8)
+                    {
+                        Vector256<float> v = Vector256.Load(d + f);
+                        a0 = Simd.MulAdd(v, Vector256.Load(w0 + f), a0);
+                        a1 = Simd.MulAdd(v, Vector256.Load(w1 + f), a1);
+                        a2 = Simd.MulAdd(v, Vector256.Load(w2 + f), a2);
+                        a3 = Simd.MulAdd(v, Vector256.Load(w3 + f), a3);
+                    }
+                    for (; f < F; f++)
+                    {
+                        float v = d[f];
+                        t0 = Mad(v, w0[f], t0); t1 = Mad(v, w1[f], t1); t2 = Mad(v, w2[f], t2); t3 = Mad(v, w3[f], t3);
+                    }
+                }
+            (Simd.HorizontalSums(a0, a1, a2, a3) + Vector128.Create(t0, t1, t2, t3)).Store(dxp + c);
+        }
+        for (; c < c1; c++)
+        {
+            Vector256<float> a = Vector256<float>.Zero;
+            float t = 0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F;
+                    float* wc = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F;
+                    int f = 0;
+                    for (; f < F8; f += 8) a = Simd.MulAdd(Vector256.Load(d + f), Vector256.Load(wc + f), a);
+                    for (; f < F; f++) t = Mad(d[f], wc[f], t);
+                }
+            dxp[c] = Simd.HorizontalSum(a) + t;
+        }
+    }
+
+    /// <summary><see cref="InputGradient1"/> for two neighbouring pixels whose windows are one output column apart, sharing the kernel loads.</summary>
+    private static void InputGradient2(float* dxp, float* dys, float* w, in Geometry g, int* kh, int* oh, int nh, int* kw, int* ow, int nw, int c0, int c1)
+    {
+        int F = g.F, C = g.C, F8 = F & ~7;
+        int c = c0;
+        for (; c + 4 <= c1; c += 4)
+        {
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            float t0 = 0, t1 = 0, t2 = 0, t3 = 0, u0 = 0, u1 = 0, u2 = 0, u3 = 0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F, e = d + F;
+                    float* w0 = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F;
+                    int f = 0;
+                    for (; f < F8; f += 8)
+                    {
+                        Vector256<float> v = Vector256.Load(d + f), u = Vector256.Load(e + f), q = Vector256.Load(w0 + f);
+                        a0 = Simd.MulAdd(v, q, a0); b0 = Simd.MulAdd(u, q, b0);
+                        q = Vector256.Load(w1 + f);
+                        a1 = Simd.MulAdd(v, q, a1); b1 = Simd.MulAdd(u, q, b1);
+                        q = Vector256.Load(w2 + f);
+                        a2 = Simd.MulAdd(v, q, a2); b2 = Simd.MulAdd(u, q, b2);
+                        q = Vector256.Load(w3 + f);
+                        a3 = Simd.MulAdd(v, q, a3); b3 = Simd.MulAdd(u, q, b3);
+                    }
+                    for (; f < F; f++)
+                    {
+                        float v = d[f], u = e[f];
+                        t0 = Mad(v, w0[f], t0); t1 = Mad(v, w1[f], t1); t2 = Mad(v, w2[f], t2); t3 = Mad(v, w3[f], t3);
+                        u0 = Mad(u, w0[f], u0); u1 = Mad(u, w1[f], u1); u2 = Mad(u, w2[f], u2); u3 = Mad(u, w3[f], u3);
+                    }
+                }
+            (Simd.HorizontalSums(a0, a1, a2, a3) + Vector128.Create(t0, t1, t2, t3)).Store(dxp + c);
+            (Simd.HorizontalSums(b0, b1, b2, b3) + Vector128.Create(u0, u1, u2, u3)).Store(dxp + C + c);
+        }
+        for (; c < c1; c++)
+        {
+            Vector256<float> a = Vector256<float>.Zero, b = a;
+            float t = 0, u = 0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F, e = d + F;
+                    float* wc = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F;
+                    int f = 0;
+                    for (; f < F8; f += 8)
+                    {
+                        Vector256<float> q = Vector256.Load(wc + f);
+                        a = Simd.MulAdd(Vector256.Load(d + f), q, a);
+                        b = Simd.MulAdd(Vector256.Load(e + f), q, b);
+                    }
+                    for (; f < F; f++) { t = Mad(d[f], wc[f], t); u = Mad(e[f], wc[f], u); }
+                }
+            dxp[c] = Simd.HorizontalSum(a) + t;
+            dxp[C + c] = Simd.HorizontalSum(b) + u;
         }
     }
 }

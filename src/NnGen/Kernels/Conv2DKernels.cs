@@ -450,6 +450,8 @@ public static unsafe class Conv2DKernels
             float* xs = x + (long)n * g.H * g.W * g.C;
             float* dys = dy + (long)n * g.OH * g.OW * g.F;
             int k = 0;
+            if (Simd.IsEnabled512)
+                for (; k + 8 <= K; k += 8) WeightGradientBlock8(dw, dys, xs, g, k, n == 0, f0, f1);
             for (; k + 4 <= K; k += 4) WeightGradientBlock(dw, dys, xs, g, k, 4, n == 0, f0, f1);
             for (; k < K; k++) WeightGradientBlock(dw, dys, xs, g, k, 1, n == 0, f0, f1);
         }
@@ -520,14 +522,19 @@ public static unsafe class Conv2DKernels
                 d0.Store(dwD + f); d1.Store(dwD + f + 8);
             }
         }
-        // The remaining filters (and, for a single kernel row, all of them) a vector or a lane at a time.
-        for (int r = 0; r < count; r++)
+        WeightGradientRows(dw, dy, x, g, k, count, first, f, f1);
+    }
+
+    /// <summary>Kernel rows [k, k + count), filters [f0, f1), one sample: a vector (or a lane) of filters for one row at a time.</summary>
+    private static void WeightGradientRows(float* dw, float* dy, float* x, in Geometry g, int k, int count, bool first, int f0, int f1)
+    {
+        int F = g.F, C = g.C;
+        for (int row = k; row < k + count; row++)
         {
-            int kh = r switch { 0 => khA, 1 => khB, 2 => khC, _ => khD };
-            int kw = r switch { 0 => kwA, 1 => kwB, 2 => kwC, _ => kwD };
-            long off = r switch { 0 => offA, 1 => offB, 2 => offC, _ => offD };
-            float* dwr = dwA + (long)r * F;
-            int fr = f;
+            int kh = row / (g.KW * C), kw = row / C % g.KW;
+            long off = ((long)kh * g.W + kw) * C + row % C;
+            float* dwr = dw + (long)row * F;
+            int fr = f0;
             for (; fr + 8 <= f1; fr += 8)
             {
                 Vector256<float> s = first ? Vector256<float>.Zero : Vector256.Load(dwr + fr);
@@ -559,6 +566,87 @@ public static unsafe class Conv2DKernels
                 dwr[fr] = s;
             }
         }
+    }
+
+    /// <summary>Kernel rows [k, k + 8) by runs of 32 filters in Vector512 registers (AVX-512), the rest by <see cref="WeightGradientRows"/>.</summary>
+    private static void WeightGradientBlock8(float* dw, float* dy, float* x, in Geometry g, int k, bool first, int f0, int f1)
+    {
+        int F = g.F, C = g.C;
+        long* off = stackalloc long[8];
+        int* kh = stackalloc int[8], kw = stackalloc int[8];
+        for (int i = 0; i < 8; i++)
+        {
+            kh[i] = (k + i) / (g.KW * C);
+            kw[i] = (k + i) / C % g.KW;
+            off[i] = ((long)kh[i] * g.W + kw[i]) * C + (k + i) % C;
+        }
+        float* d0 = dw + (long)k * F, d1 = d0 + F, d2 = d1 + F, d3 = d2 + F, d4 = d3 + F, d5 = d4 + F, d6 = d5 + F, d7 = d6 + F;
+        int f = f0;
+        for (; f + 32 <= f1; f += 32)
+        {
+            Vector512<float> a0, a1, b0, b1, c0, c1, e0, e1, g0, g1, h0, h1, i0, i1, j0, j1;
+            if (first) a0 = a1 = b0 = b1 = c0 = c1 = e0 = e1 = g0 = g1 = h0 = h1 = i0 = i1 = j0 = j1 = Vector512<float>.Zero;
+            else
+            {
+                a0 = Vector512.Load(d0 + f); a1 = Vector512.Load(d0 + f + 16);
+                b0 = Vector512.Load(d1 + f); b1 = Vector512.Load(d1 + f + 16);
+                c0 = Vector512.Load(d2 + f); c1 = Vector512.Load(d2 + f + 16);
+                e0 = Vector512.Load(d3 + f); e1 = Vector512.Load(d3 + f + 16);
+                g0 = Vector512.Load(d4 + f); g1 = Vector512.Load(d4 + f + 16);
+                h0 = Vector512.Load(d5 + f); h1 = Vector512.Load(d5 + f + 16);
+                i0 = Vector512.Load(d6 + f); i1 = Vector512.Load(d6 + f + 16);
+                j0 = Vector512.Load(d7 + f); j1 = Vector512.Load(d7 + f + 16);
+            }
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                int ih0 = oh * g.SH - g.PT;
+                bool rowInside = oh >= g.OhLo && oh < g.OhHi;
+                for (int ow = 0; ow < g.OW; ow++)
+                {
+                    int iw0 = ow * g.SW - g.PL;
+                    float* dyp = dy + ((long)oh * g.OW + ow) * F + f;
+                    float* xo = x + ((long)ih0 * g.W + iw0) * C;
+                    float v0, v1, v2, v3, v4, v5, v6, v7;
+                    if (rowInside && ow >= g.OwLo && ow < g.OwHi)
+                    {
+                        v0 = xo[off[0]]; v1 = xo[off[1]]; v2 = xo[off[2]]; v3 = xo[off[3]];
+                        v4 = xo[off[4]]; v5 = xo[off[5]]; v6 = xo[off[6]]; v7 = xo[off[7]];
+                    }
+                    else
+                    {
+                        v0 = Patch(xo, off[0], ih0 + kh[0], iw0 + kw[0], g); v1 = Patch(xo, off[1], ih0 + kh[1], iw0 + kw[1], g);
+                        v2 = Patch(xo, off[2], ih0 + kh[2], iw0 + kw[2], g); v3 = Patch(xo, off[3], ih0 + kh[3], iw0 + kw[3], g);
+                        v4 = Patch(xo, off[4], ih0 + kh[4], iw0 + kw[4], g); v5 = Patch(xo, off[5], ih0 + kh[5], iw0 + kw[5], g);
+                        v6 = Patch(xo, off[6], ih0 + kh[6], iw0 + kw[6], g); v7 = Patch(xo, off[7], ih0 + kh[7], iw0 + kw[7], g);
+                    }
+                    Vector512<float> y0 = Vector512.Load(dyp), y1 = Vector512.Load(dyp + 16), v = Vector512.Create(v0);
+                    a0 = Simd.MulAdd(v, y0, a0); a1 = Simd.MulAdd(v, y1, a1);
+                    v = Vector512.Create(v1);
+                    b0 = Simd.MulAdd(v, y0, b0); b1 = Simd.MulAdd(v, y1, b1);
+                    v = Vector512.Create(v2);
+                    c0 = Simd.MulAdd(v, y0, c0); c1 = Simd.MulAdd(v, y1, c1);
+                    v = Vector512.Create(v3);
+                    e0 = Simd.MulAdd(v, y0, e0); e1 = Simd.MulAdd(v, y1, e1);
+                    v = Vector512.Create(v4);
+                    g0 = Simd.MulAdd(v, y0, g0); g1 = Simd.MulAdd(v, y1, g1);
+                    v = Vector512.Create(v5);
+                    h0 = Simd.MulAdd(v, y0, h0); h1 = Simd.MulAdd(v, y1, h1);
+                    v = Vector512.Create(v6);
+                    i0 = Simd.MulAdd(v, y0, i0); i1 = Simd.MulAdd(v, y1, i1);
+                    v = Vector512.Create(v7);
+                    j0 = Simd.MulAdd(v, y0, j0); j1 = Simd.MulAdd(v, y1, j1);
+                }
+            }
+            a0.Store(d0 + f); a1.Store(d0 + f + 16);
+            b0.Store(d1 + f); b1.Store(d1 + f + 16);
+            c0.Store(d2 + f); c1.Store(d2 + f + 16);
+            e0.Store(d3 + f); e1.Store(d3 + f + 16);
+            g0.Store(d4 + f); g1.Store(d4 + f + 16);
+            h0.Store(d5 + f); h1.Store(d5 + f + 16);
+            i0.Store(d6 + f); i1.Store(d6 + f + 16);
+            j0.Store(d7 + f); j1.Store(d7 + f + 16);
+        }
+        WeightGradientRows(dw, dy, x, g, k, 8, first, f, f1);
     }
 
     /// <summary>The patch element at input (ih, iw) (its address origin + offset), zero when that is padding.</summary>

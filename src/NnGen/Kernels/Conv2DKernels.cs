@@ -743,6 +743,69 @@ public static unsafe class Conv2DKernels
         }
     }
 
+    /// <summary>The four-channel blocks of <see cref="InputGradient1"/> in Vector512 lanes (AVX-512, F a multiple of 32); returns the first channel left.</summary>
+    private static int InputGradient1Wide(float* dxp, float* dys, float* w, in Geometry g, int* kh, int* oh, int nh, int* kw, int* ow, int nw, int c0, int c1)
+    {
+        int F = g.F, C = g.C;
+        int c = c0;
+        for (; c + 4 <= c1; c += 4)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F;
+                    float* w0 = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F;
+                    for (int f = 0; f < F; f += 16)
+                    {
+                        Vector512<float> v = Vector512.Load(d + f);
+                        a0 = Simd.MulAdd(v, Vector512.Load(w0 + f), a0);
+                        a1 = Simd.MulAdd(v, Vector512.Load(w1 + f), a1);
+                        a2 = Simd.MulAdd(v, Vector512.Load(w2 + f), a2);
+                        a3 = Simd.MulAdd(v, Vector512.Load(w3 + f), a3);
+                    }
+                }
+            Sums(a0, a1, a2, a3).Store(dxp + c);
+        }
+        return c;
+    }
+
+    /// <summary>The four-channel blocks of <see cref="InputGradient2"/> in Vector512 lanes (AVX-512, F a multiple of 32); returns the first channel left.</summary>
+    private static int InputGradient2Wide(float* dxp, float* dys, float* w, in Geometry g, int* kh, int* oh, int nh, int* kw, int* ow, int nw, int c0, int c1)
+    {
+        int F = g.F, C = g.C;
+        int c = c0;
+        for (; c + 4 <= c1; c += 4)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F, e = d + F;
+                    float* w0 = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F;
+                    for (int f = 0; f < F; f += 16)
+                    {
+                        Vector512<float> v = Vector512.Load(d + f), u = Vector512.Load(e + f), q = Vector512.Load(w0 + f);
+                        a0 = Simd.MulAdd(v, q, a0); b0 = Simd.MulAdd(u, q, b0);
+                        q = Vector512.Load(w1 + f);
+                        a1 = Simd.MulAdd(v, q, a1); b1 = Simd.MulAdd(u, q, b1);
+                        q = Vector512.Load(w2 + f);
+                        a2 = Simd.MulAdd(v, q, a2); b2 = Simd.MulAdd(u, q, b2);
+                        q = Vector512.Load(w3 + f);
+                        a3 = Simd.MulAdd(v, q, a3); b3 = Simd.MulAdd(u, q, b3);
+                    }
+                }
+            Sums(a0, a1, a2, a3).Store(dxp + c);
+            Sums(b0, b1, b2, b3).Store(dxp + C + c);
+        }
+        return c;
+    }
+
+    /// <summary>The lane sums of four 512-bit vectors (halves added, then <see cref="Simd.HorizontalSums(Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Sums(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3) =>
+        Simd.HorizontalSums(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper());
+
     /// <summary>The kernel columns kw covering input column iw and the output column ow of each, in order; returns how many.</summary>
     private static int Columns(in Geometry g, int iw, int* kw, int* ow)
     {
@@ -759,6 +822,7 @@ public static unsafe class Conv2DKernels
     {
         int F = g.F, C = g.C, F8 = F & ~7;
         int c = c0;
+        if (Simd.IsEnabled512 && F % 32 == 0) c = InputGradient1Wide(dxp, dys, w, g, kh, oh, nh, kw, ow, nw, c0, c1);
         for (; c + 4 <= c1; c += 4)
         {
             Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
@@ -807,6 +871,7 @@ public static unsafe class Conv2DKernels
     {
         int F = g.F, C = g.C, F8 = F & ~7;
         int c = c0;
+        if (Simd.IsEnabled512 && F % 32 == 0) c = InputGradient2Wide(dxp, dys, w, g, kh, oh, nh, kw, ow, nw, c0, c1);
         for (; c + 4 <= c1; c += 4)
         {
             Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;

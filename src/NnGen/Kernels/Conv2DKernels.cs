@@ -535,6 +535,25 @@ public static unsafe class Conv2DKernels
             long off = ((long)kh * g.W + kw) * C + row % C;
             float* dwr = dw + (long)row * F;
             int fr = f0;
+            for (; Simd.IsEnabled512 && fr + 32 <= f1; fr += 32)
+            {
+                Vector512<float> s0 = first ? Vector512<float>.Zero : Vector512.Load(dwr + fr);
+                Vector512<float> s1 = first ? Vector512<float>.Zero : Vector512.Load(dwr + fr + 16);
+                for (int oh = 0; oh < g.OH; oh++)
+                {
+                    int ih0 = oh * g.SH - g.PT;
+                    for (int ow = 0; ow < g.OW; ow++)
+                    {
+                        int iw0 = ow * g.SW - g.PL;
+                        Vector512<float> v = Vector512.Create(Patch(x + ((long)ih0 * g.W + iw0) * C, off, ih0 + kh, iw0 + kw, g));
+                        float* dyp = dy + ((long)oh * g.OW + ow) * F + fr;
+                        s0 = Simd.MulAdd(v, Vector512.Load(dyp), s0);
+                        s1 = Simd.MulAdd(v, Vector512.Load(dyp + 16), s1);
+                    }
+                }
+                s0.Store(dwr + fr);
+                s1.Store(dwr + fr + 16);
+            }
             for (; fr + 8 <= f1; fr += 8)
             {
                 Vector256<float> s = first ? Vector256<float>.Zero : Vector256.Load(dwr + fr);

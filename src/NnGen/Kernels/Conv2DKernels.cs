@@ -450,6 +450,8 @@ public static unsafe class Conv2DKernels
             float* xs = x + (long)n * g.H * g.W * g.C;
             float* dys = dy + (long)n * g.OH * g.OW * g.F;
             int k = 0;
+            if (Simd.IsEnabled512)
+                for (; k + 8 <= K; k += 8) WeightGradientBlock8(dw, dys, xs, g, k, n == 0, f0, f1);
             for (; k + 4 <= K; k += 4) WeightGradientBlock(dw, dys, xs, g, k, 4, n == 0, f0, f1);
             for (; k < K; k++) WeightGradientBlock(dw, dys, xs, g, k, 1, n == 0, f0, f1);
         }
@@ -520,14 +522,38 @@ public static unsafe class Conv2DKernels
                 d0.Store(dwD + f); d1.Store(dwD + f + 8);
             }
         }
-        // The remaining filters (and, for a single kernel row, all of them) a vector or a lane at a time.
-        for (int r = 0; r < count; r++)
+        WeightGradientRows(dw, dy, x, g, k, count, first, f, f1);
+    }
+
+    /// <summary>Kernel rows [k, k + count), filters [f0, f1), one sample: a vector (or a lane) of filters for one row at a time.</summary>
+    private static void WeightGradientRows(float* dw, float* dy, float* x, in Geometry g, int k, int count, bool first, int f0, int f1)
+    {
+        int F = g.F, C = g.C;
+        for (int row = k; row < k + count; row++)
         {
-            int kh = r switch { 0 => khA, 1 => khB, 2 => khC, _ => khD };
-            int kw = r switch { 0 => kwA, 1 => kwB, 2 => kwC, _ => kwD };
-            long off = r switch { 0 => offA, 1 => offB, 2 => offC, _ => offD };
-            float* dwr = dwA + (long)r * F;
-            int fr = f;
+            int kh = row / (g.KW * C), kw = row / C % g.KW;
+            long off = ((long)kh * g.W + kw) * C + row % C;
+            float* dwr = dw + (long)row * F;
+            int fr = f0;
+            for (; Simd.IsEnabled512 && fr + 32 <= f1; fr += 32)
+            {
+                Vector512<float> s0 = first ? Vector512<float>.Zero : Vector512.Load(dwr + fr);
+                Vector512<float> s1 = first ? Vector512<float>.Zero : Vector512.Load(dwr + fr + 16);
+                for (int oh = 0; oh < g.OH; oh++)
+                {
+                    int ih0 = oh * g.SH - g.PT;
+                    for (int ow = 0; ow < g.OW; ow++)
+                    {
+                        int iw0 = ow * g.SW - g.PL;
+                        Vector512<float> v = Vector512.Create(Patch(x + ((long)ih0 * g.W + iw0) * C, off, ih0 + kh, iw0 + kw, g));
+                        float* dyp = dy + ((long)oh * g.OW + ow) * F + fr;
+                        s0 = Simd.MulAdd(v, Vector512.Load(dyp), s0);
+                        s1 = Simd.MulAdd(v, Vector512.Load(dyp + 16), s1);
+                    }
+                }
+                s0.Store(dwr + fr);
+                s1.Store(dwr + fr + 16);
+            }
             for (; fr + 8 <= f1; fr += 8)
             {
                 Vector256<float> s = first ? Vector256<float>.Zero : Vector256.Load(dwr + fr);
@@ -559,6 +585,87 @@ public static unsafe class Conv2DKernels
                 dwr[fr] = s;
             }
         }
+    }
+
+    /// <summary>Kernel rows [k, k + 8) by runs of 32 filters in Vector512 registers (AVX-512), the rest by <see cref="WeightGradientRows"/>.</summary>
+    private static void WeightGradientBlock8(float* dw, float* dy, float* x, in Geometry g, int k, bool first, int f0, int f1)
+    {
+        int F = g.F, C = g.C;
+        long* off = stackalloc long[8];
+        int* kh = stackalloc int[8], kw = stackalloc int[8];
+        for (int i = 0; i < 8; i++)
+        {
+            kh[i] = (k + i) / (g.KW * C);
+            kw[i] = (k + i) / C % g.KW;
+            off[i] = ((long)kh[i] * g.W + kw[i]) * C + (k + i) % C;
+        }
+        float* d0 = dw + (long)k * F, d1 = d0 + F, d2 = d1 + F, d3 = d2 + F, d4 = d3 + F, d5 = d4 + F, d6 = d5 + F, d7 = d6 + F;
+        int f = f0;
+        for (; f + 32 <= f1; f += 32)
+        {
+            Vector512<float> a0, a1, b0, b1, c0, c1, e0, e1, g0, g1, h0, h1, i0, i1, j0, j1;
+            if (first) a0 = a1 = b0 = b1 = c0 = c1 = e0 = e1 = g0 = g1 = h0 = h1 = i0 = i1 = j0 = j1 = Vector512<float>.Zero;
+            else
+            {
+                a0 = Vector512.Load(d0 + f); a1 = Vector512.Load(d0 + f + 16);
+                b0 = Vector512.Load(d1 + f); b1 = Vector512.Load(d1 + f + 16);
+                c0 = Vector512.Load(d2 + f); c1 = Vector512.Load(d2 + f + 16);
+                e0 = Vector512.Load(d3 + f); e1 = Vector512.Load(d3 + f + 16);
+                g0 = Vector512.Load(d4 + f); g1 = Vector512.Load(d4 + f + 16);
+                h0 = Vector512.Load(d5 + f); h1 = Vector512.Load(d5 + f + 16);
+                i0 = Vector512.Load(d6 + f); i1 = Vector512.Load(d6 + f + 16);
+                j0 = Vector512.Load(d7 + f); j1 = Vector512.Load(d7 + f + 16);
+            }
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                int ih0 = oh * g.SH - g.PT;
+                bool rowInside = oh >= g.OhLo && oh < g.OhHi;
+                for (int ow = 0; ow < g.OW; ow++)
+                {
+                    int iw0 = ow * g.SW - g.PL;
+                    float* dyp = dy + ((long)oh * g.OW + ow) * F + f;
+                    float* xo = x + ((long)ih0 * g.W + iw0) * C;
+                    float v0, v1, v2, v3, v4, v5, v6, v7;
+                    if (rowInside && ow >= g.OwLo && ow < g.OwHi)
+                    {
+                        v0 = xo[off[0]]; v1 = xo[off[1]]; v2 = xo[off[2]]; v3 = xo[off[3]];
+                        v4 = xo[off[4]]; v5 = xo[off[5]]; v6 = xo[off[6]]; v7 = xo[off[7]];
+                    }
+                    else
+                    {
+                        v0 = Patch(xo, off[0], ih0 + kh[0], iw0 + kw[0], g); v1 = Patch(xo, off[1], ih0 + kh[1], iw0 + kw[1], g);
+                        v2 = Patch(xo, off[2], ih0 + kh[2], iw0 + kw[2], g); v3 = Patch(xo, off[3], ih0 + kh[3], iw0 + kw[3], g);
+                        v4 = Patch(xo, off[4], ih0 + kh[4], iw0 + kw[4], g); v5 = Patch(xo, off[5], ih0 + kh[5], iw0 + kw[5], g);
+                        v6 = Patch(xo, off[6], ih0 + kh[6], iw0 + kw[6], g); v7 = Patch(xo, off[7], ih0 + kh[7], iw0 + kw[7], g);
+                    }
+                    Vector512<float> y0 = Vector512.Load(dyp), y1 = Vector512.Load(dyp + 16), v = Vector512.Create(v0);
+                    a0 = Simd.MulAdd(v, y0, a0); a1 = Simd.MulAdd(v, y1, a1);
+                    v = Vector512.Create(v1);
+                    b0 = Simd.MulAdd(v, y0, b0); b1 = Simd.MulAdd(v, y1, b1);
+                    v = Vector512.Create(v2);
+                    c0 = Simd.MulAdd(v, y0, c0); c1 = Simd.MulAdd(v, y1, c1);
+                    v = Vector512.Create(v3);
+                    e0 = Simd.MulAdd(v, y0, e0); e1 = Simd.MulAdd(v, y1, e1);
+                    v = Vector512.Create(v4);
+                    g0 = Simd.MulAdd(v, y0, g0); g1 = Simd.MulAdd(v, y1, g1);
+                    v = Vector512.Create(v5);
+                    h0 = Simd.MulAdd(v, y0, h0); h1 = Simd.MulAdd(v, y1, h1);
+                    v = Vector512.Create(v6);
+                    i0 = Simd.MulAdd(v, y0, i0); i1 = Simd.MulAdd(v, y1, i1);
+                    v = Vector512.Create(v7);
+                    j0 = Simd.MulAdd(v, y0, j0); j1 = Simd.MulAdd(v, y1, j1);
+                }
+            }
+            a0.Store(d0 + f); a1.Store(d0 + f + 16);
+            b0.Store(d1 + f); b1.Store(d1 + f + 16);
+            c0.Store(d2 + f); c1.Store(d2 + f + 16);
+            e0.Store(d3 + f); e1.Store(d3 + f + 16);
+            g0.Store(d4 + f); g1.Store(d4 + f + 16);
+            h0.Store(d5 + f); h1.Store(d5 + f + 16);
+            i0.Store(d6 + f); i1.Store(d6 + f + 16);
+            j0.Store(d7 + f); j1.Store(d7 + f + 16);
+        }
+        WeightGradientRows(dw, dy, x, g, k, 8, first, f, f1);
     }
 
     /// <summary>The patch element at input (ih, iw) (its address origin + offset), zero when that is padding.</summary>
@@ -612,72 +719,229 @@ public static unsafe class Conv2DKernels
 
     /// <summary>
     /// Per input pixel, blocks of four channels: Vector256 lanes accumulate dy·w along the filters over every window that
-    /// covers the pixel ((kh, kw) in order), then a horizontal sum and the filter tail. The same chain for every pixel.
+    /// covers the pixel ((kh, kw) in order), then a horizontal sum plus the filter tail's scalar sum. Two neighbouring pixels
+    /// covered by the same kernel columns (stride 1, away from the edges) share the kernel loads; each element still takes
+    /// the same chain, so the pairing never changes a result.
     /// </summary>
     private static void InputGradientSimd(float* dx, float* dy, float* w, in Geometry g, int r0, int r1)
     {
-        int F = g.F, C = g.C, F8 = F & ~7;
+        int* kh = stackalloc int[g.KH], oh = stackalloc int[g.KH];
+        int* kwA = stackalloc int[g.KW], owA = stackalloc int[g.KW], kwB = stackalloc int[g.KW], owB = stackalloc int[g.KW];
         for (int r = r0; r < r1; r++)
         {
-            int n = r / g.H, ih = r % g.H;
-            for (int iw = 0; iw < g.W; iw++)
+            int n = r / g.H, ih = r % g.H, nh = 0;
+            for (int k = 0; k < g.KH; k++)
             {
-                float* dxp = dx + ((long)r * g.W + iw) * C;
-                int c = 0;
-                for (; c + 4 <= C; c += 4)
+                int o = Source(ih, k, g.PT, g.SH, g.OH);
+                if (o >= 0) { kh[nh] = k; oh[nh] = o; nh++; }
+            }
+            float* dys = dy + (long)n * g.OH * g.OW * g.F;
+            // Eight channels at a time across the row, so their slice of the kernel stays in the L1 cache.
+            for (int c0 = 0; c0 < g.C; c0 += 8)
+            {
+                int c1 = Math.Min(c0 + 8, g.C);
+                int iw = 0;
+                while (iw < g.W)
                 {
-                    Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-                    float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-                    for (int kh = 0; kh < g.KH; kh++)
+                    float* dxp = dx + ((long)r * g.W + iw) * g.C;
+                    int nw = Columns(g, iw, kwA, owA);
+                    bool pair = iw + 1 < g.W && Columns(g, iw + 1, kwB, owB) == nw;
+                    for (int j = 0; pair && j < nw; j++) pair = kwB[j] == kwA[j] && owB[j] == owA[j] + 1;
+                    if (pair)
                     {
-                        int oh = Source(ih, kh, g.PT, g.SH, g.OH);
-                        if (oh < 0) continue;
-                        for (int kw = 0; kw < g.KW; kw++)
-                        {
-                            int ow = Source(iw, kw, g.PL, g.SW, g.OW);
-                            if (ow < 0) continue;
-                            float* dyp = dy + (((long)n * g.OH + oh) * g.OW + ow) * F;
-                            float* w0 = w + ((long)(kh * g.KW + kw) * C + c) * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F;
-                            int f = 0;
-                            for (; f < F8; f += 8)
-                            {
-                                Vector256<float> d = Vector256.Load(dyp + f);
-                                a0 = Simd.MulAdd(d, Vector256.Load(w0 + f), a0);
-                                a1 = Simd.MulAdd(d, Vector256.Load(w1 + f), a1);
-                                a2 = Simd.MulAdd(d, Vector256.Load(w2 + f), a2);
-                                a3 = Simd.MulAdd(d, Vector256.Load(w3 + f), a3);
-                            }
-                            for (; f < F; f++)
-                            {
-                                float d = dyp[f];
-                                t0 = Mad(d, w0[f], t0); t1 = Mad(d, w1[f], t1); t2 = Mad(d, w2[f], t2); t3 = Mad(d, w3[f], t3);
-                            }
-                        }
+                        InputGradient2(dxp, dys, w, g, kh, oh, nh, kwA, owA, nw, c0, c1);
+                        iw += 2;
                     }
-                    (Simd.HorizontalSums(a0, a1, a2, a3) + Vector128.Create(t0, t1, t2, t3)).Store(dxp + c);
-                }
-                for (; c < C; c++)
-                {
-                    Vector256<float> a = Vector256<float>.Zero;
-                    float t = 0;
-                    for (int kh = 0; kh < g.KH; kh++)
+                    else
                     {
-                        int oh = Source(ih, kh, g.PT, g.SH, g.OH);
-                        if (oh < 0) continue;
-                        for (int kw = 0; kw < g.KW; kw++)
-                        {
-                            int ow = Source(iw, kw, g.PL, g.SW, g.OW);
-                            if (ow < 0) continue;
-                            float* dyp = dy + (((long)n * g.OH + oh) * g.OW + ow) * F;
-                            float* wc = w + ((long)(kh * g.KW + kw) * C + c) * F;
-                            int f = 0;
-                            for (; f < F8; f += 8) a = Simd.MulAdd(Vector256.Load(dyp + f), Vector256.Load(wc + f), a);
-                            for (; f < F; f++) t = Mad(dyp[f], wc[f], t);
-                        }
+                        InputGradient1(dxp, dys, w, g, kh, oh, nh, kwA, owA, nw, c0, c1);
+                        iw++;
                     }
-                    dxp[c] = Simd.HorizontalSum(a) + t;
                 }
             }
+        }
+    }
+
+    /// <summary>The four-channel blocks of <see cref="InputGradient1"/> in Vector512 lanes (AVX-512, F a multiple of 32); returns the first channel left.</summary>
+    private static int InputGradient1Wide(float* dxp, float* dys, float* w, in Geometry g, int* kh, int* oh, int nh, int* kw, int* ow, int nw, int c0, int c1)
+    {
+        int F = g.F, C = g.C;
+        int c = c0;
+        for (; c + 4 <= c1; c += 4)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F;
+                    float* w0 = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F;
+                    for (int f = 0; f < F; f += 16)
+                    {
+                        Vector512<float> v = Vector512.Load(d + f);
+                        a0 = Simd.MulAdd(v, Vector512.Load(w0 + f), a0);
+                        a1 = Simd.MulAdd(v, Vector512.Load(w1 + f), a1);
+                        a2 = Simd.MulAdd(v, Vector512.Load(w2 + f), a2);
+                        a3 = Simd.MulAdd(v, Vector512.Load(w3 + f), a3);
+                    }
+                }
+            Sums(a0, a1, a2, a3).Store(dxp + c);
+        }
+        return c;
+    }
+
+    /// <summary>The four-channel blocks of <see cref="InputGradient2"/> in Vector512 lanes (AVX-512, F a multiple of 32); returns the first channel left.</summary>
+    private static int InputGradient2Wide(float* dxp, float* dys, float* w, in Geometry g, int* kh, int* oh, int nh, int* kw, int* ow, int nw, int c0, int c1)
+    {
+        int F = g.F, C = g.C;
+        int c = c0;
+        for (; c + 4 <= c1; c += 4)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F, e = d + F;
+                    float* w0 = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F;
+                    for (int f = 0; f < F; f += 16)
+                    {
+                        Vector512<float> v = Vector512.Load(d + f), u = Vector512.Load(e + f), q = Vector512.Load(w0 + f);
+                        a0 = Simd.MulAdd(v, q, a0); b0 = Simd.MulAdd(u, q, b0);
+                        q = Vector512.Load(w1 + f);
+                        a1 = Simd.MulAdd(v, q, a1); b1 = Simd.MulAdd(u, q, b1);
+                        q = Vector512.Load(w2 + f);
+                        a2 = Simd.MulAdd(v, q, a2); b2 = Simd.MulAdd(u, q, b2);
+                        q = Vector512.Load(w3 + f);
+                        a3 = Simd.MulAdd(v, q, a3); b3 = Simd.MulAdd(u, q, b3);
+                    }
+                }
+            Sums(a0, a1, a2, a3).Store(dxp + c);
+            Sums(b0, b1, b2, b3).Store(dxp + C + c);
+        }
+        return c;
+    }
+
+    /// <summary>The lane sums of four 512-bit vectors (halves added, then <see cref="Simd.HorizontalSums(Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Sums(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3) =>
+        Simd.HorizontalSums(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper());
+
+    /// <summary>The kernel columns kw covering input column iw and the output column ow of each, in order; returns how many.</summary>
+    private static int Columns(in Geometry g, int iw, int* kw, int* ow)
+    {
+        int count = 0;
+        for (int k = 0; k < g.KW; k++)
+        {
+            int o = Source(iw, k, g.PL, g.SW, g.OW);
+            if (o >= 0) { kw[count] = k; ow[count] = o; count++; }
+        }
+        return count;
+    }
+
+    private static void InputGradient1(float* dxp, float* dys, float* w, in Geometry g, int* kh, int* oh, int nh, int* kw, int* ow, int nw, int c0, int c1)
+    {
+        int F = g.F, C = g.C, F8 = F & ~7;
+        int c = c0;
+        if (Simd.IsEnabled512 && F % 32 == 0) c = InputGradient1Wide(dxp, dys, w, g, kh, oh, nh, kw, ow, nw, c0, c1);
+        for (; c + 4 <= c1; c += 4)
+        {
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F;
+                    float* w0 = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F;
+                    int f = 0;
+                    for (; f < F8; f += 8)
+                    {
+                        Vector256<float> v = Vector256.Load(d + f);
+                        a0 = Simd.MulAdd(v, Vector256.Load(w0 + f), a0);
+                        a1 = Simd.MulAdd(v, Vector256.Load(w1 + f), a1);
+                        a2 = Simd.MulAdd(v, Vector256.Load(w2 + f), a2);
+                        a3 = Simd.MulAdd(v, Vector256.Load(w3 + f), a3);
+                    }
+                    for (; f < F; f++)
+                    {
+                        float v = d[f];
+                        t0 = Mad(v, w0[f], t0); t1 = Mad(v, w1[f], t1); t2 = Mad(v, w2[f], t2); t3 = Mad(v, w3[f], t3);
+                    }
+                }
+            (Simd.HorizontalSums(a0, a1, a2, a3) + Vector128.Create(t0, t1, t2, t3)).Store(dxp + c);
+        }
+        for (; c < c1; c++)
+        {
+            Vector256<float> a = Vector256<float>.Zero;
+            float t = 0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F;
+                    float* wc = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F;
+                    int f = 0;
+                    for (; f < F8; f += 8) a = Simd.MulAdd(Vector256.Load(d + f), Vector256.Load(wc + f), a);
+                    for (; f < F; f++) t = Mad(d[f], wc[f], t);
+                }
+            dxp[c] = Simd.HorizontalSum(a) + t;
+        }
+    }
+
+    /// <summary><see cref="InputGradient1"/> for two neighbouring pixels whose windows are one output column apart, sharing the kernel loads.</summary>
+    private static void InputGradient2(float* dxp, float* dys, float* w, in Geometry g, int* kh, int* oh, int nh, int* kw, int* ow, int nw, int c0, int c1)
+    {
+        int F = g.F, C = g.C, F8 = F & ~7;
+        int c = c0;
+        if (Simd.IsEnabled512 && F % 32 == 0) c = InputGradient2Wide(dxp, dys, w, g, kh, oh, nh, kw, ow, nw, c0, c1);
+        for (; c + 4 <= c1; c += 4)
+        {
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            float t0 = 0, t1 = 0, t2 = 0, t3 = 0, u0 = 0, u1 = 0, u2 = 0, u3 = 0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F, e = d + F;
+                    float* w0 = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F, w1 = w0 + F, w2 = w1 + F, w3 = w2 + F;
+                    int f = 0;
+                    for (; f < F8; f += 8)
+                    {
+                        Vector256<float> v = Vector256.Load(d + f), u = Vector256.Load(e + f), q = Vector256.Load(w0 + f);
+                        a0 = Simd.MulAdd(v, q, a0); b0 = Simd.MulAdd(u, q, b0);
+                        q = Vector256.Load(w1 + f);
+                        a1 = Simd.MulAdd(v, q, a1); b1 = Simd.MulAdd(u, q, b1);
+                        q = Vector256.Load(w2 + f);
+                        a2 = Simd.MulAdd(v, q, a2); b2 = Simd.MulAdd(u, q, b2);
+                        q = Vector256.Load(w3 + f);
+                        a3 = Simd.MulAdd(v, q, a3); b3 = Simd.MulAdd(u, q, b3);
+                    }
+                    for (; f < F; f++)
+                    {
+                        float v = d[f], u = e[f];
+                        t0 = Mad(v, w0[f], t0); t1 = Mad(v, w1[f], t1); t2 = Mad(v, w2[f], t2); t3 = Mad(v, w3[f], t3);
+                        u0 = Mad(u, w0[f], u0); u1 = Mad(u, w1[f], u1); u2 = Mad(u, w2[f], u2); u3 = Mad(u, w3[f], u3);
+                    }
+                }
+            (Simd.HorizontalSums(a0, a1, a2, a3) + Vector128.Create(t0, t1, t2, t3)).Store(dxp + c);
+            (Simd.HorizontalSums(b0, b1, b2, b3) + Vector128.Create(u0, u1, u2, u3)).Store(dxp + C + c);
+        }
+        for (; c < c1; c++)
+        {
+            Vector256<float> a = Vector256<float>.Zero, b = a;
+            float t = 0, u = 0;
+            for (int i = 0; i < nh; i++)
+                for (int j = 0; j < nw; j++)
+                {
+                    float* d = dys + ((long)oh[i] * g.OW + ow[j]) * F, e = d + F;
+                    float* wc = w + ((long)(kh[i] * g.KW + kw[j]) * C + c) * F;
+                    int f = 0;
+                    for (; f < F8; f += 8)
+                    {
+                        Vector256<float> q = Vector256.Load(wc + f);
+                        a = Simd.MulAdd(Vector256.Load(d + f), q, a);
+                        b = Simd.MulAdd(Vector256.Load(e + f), q, b);
+                    }
+                    for (; f < F; f++) { t = Mad(d[f], wc[f], t); u = Mad(e[f], wc[f], u); }
+                }
+            dxp[c] = Simd.HorizontalSum(a) + t;
+            dxp[C + c] = Simd.HorizontalSum(b) + u;
         }
     }
 }

@@ -14,26 +14,7 @@ public static class PoolingKernels
 {
     /// <summary><c>y (rows, OH, OW, C)</c> = the maximum of each window of x (padding, with 'same', is ignored); NaN propagates.</summary>
     /// <exception cref="ArgumentException">An inconsistent geometry or a span too short.</exception>
-    public static void MaxForward(Span<float> y, ReadOnlySpan<float> x, in Conv2DGeometry g, int rows)
-    {
-        Check(x, y, g, rows, nameof(x), nameof(y));
-        int C = g.Channels;
-        for (int n = 0; n < rows; n++)
-            for (int oh = 0; oh < g.OutputHeight; oh++)
-                for (int ow = 0; ow < g.OutputWidth; ow++)
-                {
-                    Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
-                    Span<float> yp = y.Slice(Pixel(g, n, oh, ow), C);
-                    x.Slice(Input(g, n, h0, w0), C).CopyTo(yp);
-                    for (int ih = h0; ih < h1; ih++)
-                        for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++)
-                        {
-                            ReadOnlySpan<float> xp = x.Slice(Input(g, n, ih, iw), C);
-                            for (int c = 0; c < C; c++)
-                                if (xp[c] > yp[c] || float.IsNaN(xp[c])) yp[c] = xp[c];
-                        }
-                }
-    }
+    public static void MaxForward(Span<float> y, ReadOnlySpan<float> x, in Conv2DGeometry g, int rows) => Forward(y, x, g, rows, average: false);
 
     /// <summary>
     /// The gradient of <see cref="MaxForward"/>: each window's dy goes to the first element equal to its maximum y (the
@@ -44,6 +25,12 @@ public static class PoolingKernels
     public static void MaxBackward(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> y, in Conv2DGeometry g, int rows)
     {
         Check(x, y, g, rows, nameof(x), nameof(y));
+        Backward(dx, dy, x, y, g, rows, average: false);
+    }
+
+    /// <summary>Clears dx, then adds each window's dy to its first maximum, or dy / count to each of its in-bounds elements.</summary>
+    private static void Backward(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> y, in Conv2DGeometry g, int rows, bool average)
+    {
         Check(dx, dy, g, rows, nameof(dx), nameof(dy));
         int C = g.Channels;
         dx[..(rows * g.InputSize)].Clear();
@@ -53,12 +40,19 @@ public static class PoolingKernels
                 {
                     Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
                     int o = Pixel(g, n, oh, ow);
-                    for (int c = 0; c < C; c++)
+                    if (!average)
                     {
-                        float m = y[o + c];
-                        int at = FirstMaximum(x, g, n, c, m, h0, h1, w0, w1);
-                        dx[at] += dy[o + c];
+                        for (int c = 0; c < C; c++) dx[FirstMaximum(x, g, n, c, y[o + c], h0, h1, w0, w1)] += dy[o + c];
+                        continue;
                     }
+                    ReadOnlySpan<float> dyp = dy.Slice(o, C);
+                    float count = (h1 - h0) * (w1 - w0);
+                    for (int ih = h0; ih < h1; ih++)
+                        for (int iw = w0; iw < w1; iw++)
+                        {
+                            Span<float> dxp = dx.Slice(Input(g, n, ih, iw), C);
+                            for (int c = 0; c < C; c++) dxp[c] += dyp[c] / count;
+                        }
                 }
     }
 
@@ -76,7 +70,10 @@ public static class PoolingKernels
 
     /// <summary><c>y (rows, OH, OW, C)</c> = the mean of each window of x over its in-bounds elements only ('same' padding, as TensorFlow).</summary>
     /// <exception cref="ArgumentException">An inconsistent geometry or a span too short.</exception>
-    public static void AverageForward(Span<float> y, ReadOnlySpan<float> x, in Conv2DGeometry g, int rows)
+    public static void AverageForward(Span<float> y, ReadOnlySpan<float> x, in Conv2DGeometry g, int rows) => Forward(y, x, g, rows, average: true);
+
+    /// <summary>Each window's first element, then the others in row-major order added in (average, then divided by the count) or compared.</summary>
+    private static void Forward(Span<float> y, ReadOnlySpan<float> x, in Conv2DGeometry g, int rows, bool average)
     {
         Check(x, y, g, rows, nameof(x), nameof(y));
         int C = g.Channels;
@@ -86,40 +83,29 @@ public static class PoolingKernels
                 {
                     Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
                     Span<float> yp = y.Slice(Pixel(g, n, oh, ow), C);
-                    yp.Clear();
+                    x.Slice(Input(g, n, h0, w0), C).CopyTo(yp);
                     for (int ih = h0; ih < h1; ih++)
-                        for (int iw = w0; iw < w1; iw++)
+                        for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++)
                         {
                             ReadOnlySpan<float> xp = x.Slice(Input(g, n, ih, iw), C);
-                            for (int c = 0; c < C; c++) yp[c] += xp[c];
+                            if (average)
+                                for (int c = 0; c < C; c++) yp[c] += xp[c];
+                            else
+                                for (int c = 0; c < C; c++)
+                                    if (xp[c] > yp[c] || float.IsNaN(xp[c])) yp[c] = xp[c];
                         }
-                    float count = (h1 - h0) * (w1 - w0);
-                    for (int c = 0; c < C; c++) yp[c] /= count;
+                    if (average)
+                    {
+                        float count = (h1 - h0) * (w1 - w0);
+                        for (int c = 0; c < C; c++) yp[c] /= count;
+                    }
                 }
     }
 
     /// <summary>The gradient of <see cref="AverageForward"/>: each window's dy / count to each of its in-bounds elements; dx written fully.</summary>
     /// <exception cref="ArgumentException">An inconsistent geometry or a span too short.</exception>
-    public static void AverageBackward(Span<float> dx, ReadOnlySpan<float> dy, in Conv2DGeometry g, int rows)
-    {
-        Check(dx, dy, g, rows, nameof(dx), nameof(dy));
-        int C = g.Channels;
-        dx[..(rows * g.InputSize)].Clear();
-        for (int n = 0; n < rows; n++)
-            for (int oh = 0; oh < g.OutputHeight; oh++)
-                for (int ow = 0; ow < g.OutputWidth; ow++)
-                {
-                    Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
-                    ReadOnlySpan<float> dyp = dy.Slice(Pixel(g, n, oh, ow), C);
-                    float count = (h1 - h0) * (w1 - w0);
-                    for (int ih = h0; ih < h1; ih++)
-                        for (int iw = w0; iw < w1; iw++)
-                        {
-                            Span<float> dxp = dx.Slice(Input(g, n, ih, iw), C);
-                            for (int c = 0; c < C; c++) dxp[c] += dyp[c] / count;
-                        }
-                }
-    }
+    public static void AverageBackward(Span<float> dx, ReadOnlySpan<float> dy, in Conv2DGeometry g, int rows) =>
+        Backward(dx, dy, default, default, g, rows, average: true);
 
     /// <summary><c>y (rows, C)</c> = the mean over the positions of <c>x (rows, positions, C)</c>.</summary>
     /// <exception cref="ArgumentException">A size not positive or a span too short.</exception>

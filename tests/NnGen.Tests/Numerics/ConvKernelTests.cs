@@ -334,6 +334,29 @@ public class ConvKernelTests
         Assert.Throws<ArgumentException>(() => Conv2DKernels.InputGradient(new float[16], new float[4], new float[9], padded, 1, 0, 4));
     }
 
+    [Theory]
+    [InlineData(0, 4, 1, 1, 3, 3, 1, 1, 0, 0, 2, 2)]  // a size that is not positive
+    [InlineData(4, 4, 1, 0, 3, 3, 1, 1, 0, 0, 2, 2)]
+    [InlineData(4, 4, 1, 1, 3, 3, 0, 1, 0, 0, 2, 2)]
+    [InlineData(4, 4, 1, 1, 3, 3, 1, 1, 0, 0, 0, 2)]
+    [InlineData(4, 4, 1, 1, 3, 3, 1, 1, 0, 0, 2, 0)]
+    [InlineData(4, 4, 1, 1, 3, 3, 1, 1, -1, 0, 2, 2)] // negative padding
+    [InlineData(4, 4, 1, 1, 3, 3, 1, 1, 0, -1, 2, 2)]
+    [InlineData(4, 4, 1, 1, 3, 3, 1, 1, 0, 3, 2, 2)]  // padding as wide as the kernel: a window entirely outside
+    [InlineData(4, 4, 1, 1, 3, 3, 1, 1, 0, 0, 2, 5)]  // the last window starts past the input
+    [InlineData(4, 4, 1, 1, 3, 3, 2, 1, 0, 0, 3, 2)]
+    public void Geometries_that_do_not_hang_together_are_refused(int h, int w, int c, int f, int kh, int kw, int sh, int sw, int pt, int pl, int oh, int ow)
+    {
+        var g = new Conv2DGeometry(h, w, c, f, kh, kw, sh, sw, pt, pl, oh, ow);
+        float[] big = new float[4096];
+        var e = Assert.Throws<ArgumentException>(() => Conv2DKernels.WeightGradient(big, big, big, big, g, 1, 0, 0));
+        Assert.Contains("inconsistent", e.Message);
+        Assert.Throws<ArgumentException>(() => Conv2DKernels.InputGradient(big, big, big, g, 1, 0, 0));
+        if (f == c) Assert.Throws<ArgumentException>(() => PoolingKernels.AverageForward(big, big, g, 1));
+        // The same numbers with the geometry made consistent are accepted.
+        Conv2DKernels.WeightGradient(big, big, big, big, new Conv2DGeometry(4, 4, 1, 1, 3, 3, 1, 1, 0, 0, 2, 2), 1, 0, 0);
+    }
+
     [Fact]
     public void Short_spans_and_bad_ranges_are_rejected_with_the_numbers()
     {

@@ -10,9 +10,19 @@ namespace NnGen.Reference;
 /// </summary>
 public static class ReferenceNetwork
 {
+    /// <summary>The reference knows Dense layers only: anything else would be computed as if it were one.</summary>
+    private static void DenseOnly(IReadOnlyList<LayerInfo> layers)
+    {
+        foreach (LayerInfo layer in layers)
+            if (layer.Type != "Dense")
+                throw new NotSupportedException($"The reference network computes Dense layers only, but layer '{layer.Name}' is {layer.Type}; " +
+                    "check other layers against their own reference kernels (ConvReference).");
+    }
+
     /// <summary>Layer outputs, first to last, for <paramref name="rows"/> samples.</summary>
     public static List<double[]> Forward(IReadOnlyList<LayerInfo> layers, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int rows)
     {
+        DenseOnly(layers);
         var outputs = new List<double[]>();
         double[] x = ToDouble(inputs);
         foreach (LayerInfo layer in layers)

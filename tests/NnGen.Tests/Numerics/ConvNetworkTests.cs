@@ -90,6 +90,14 @@ public class ConvNetworkTests
     }
 
     [Fact]
+    public void The_dense_reference_network_refuses_layers_it_would_compute_wrongly()
+    {
+        INetwork net = new ValidConvNet(1);
+        var e = Assert.Throws<NotSupportedException>(() => ReferenceNetwork.Forward(net.Layers, net.Parameters, new float[net.InputSize], 1));
+        Assert.Contains("layer 'conv2d' is Conv2D", e.Message);
+    }
+
+    [Fact]
     public void The_generated_geometry_is_the_runtimes()
     {
         // The generator computes output sizes and padding itself (it cannot call the runtime); both must agree.

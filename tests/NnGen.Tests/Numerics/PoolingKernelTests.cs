@@ -179,6 +179,9 @@ public class PoolingKernelTests
             Assert.Equal(1f, dx[at]);
             PoolingKernels.GlobalMaxForward(y, x, 4, 1);
             Assert.True(float.IsNaN(y[0]));
+            Array.Fill(dx, 5f);
+            PoolingKernels.GlobalMaxBackward(dx, [1], x, y, 4, 1);
+            for (int i = 0; i < 4; i++) Assert.Equal(i == at ? 1f : 0f, dx[i]);
         }
     }
 
@@ -189,7 +192,7 @@ public class PoolingKernelTests
     public void Global_pooling_agrees_with_double_sums_and_central_differences(int rows, int positions, int channels)
     {
         float[] x = Distinct(rows * positions * channels, positions), r = ConvCases.Random(rows * channels, channels);
-        float[] y = new float[rows * channels], dx = ConvCases.Filled(x.Length, float.NaN);
+        float[] y = ConvCases.Filled(rows * channels, float.NaN), dx = ConvCases.Filled(x.Length, float.NaN);
         PoolingKernels.GlobalAverageForward(y, x, positions, channels);
         float[] mean = new float[y.Length], max = new float[y.Length];
         for (int n = 0; n < rows; n++)
@@ -231,6 +234,12 @@ public class PoolingKernelTests
         Assert.Contains("whole samples of positions·channels = 4·2 = 8 floats, got 10", e.Message);
         e = Assert.Throws<ArgumentException>(() => PoolingKernels.GlobalMaxForward(new float[1], new float[8], 4, 2));
         Assert.Contains("y must hold at least 2 floats (rows·channels = 1·2), got 1", e.Message);
+        e = Assert.Throws<ArgumentException>(() => PoolingKernels.MaxBackward(new float[32], new float[8], new float[31], new float[8], g, 1));
+        Assert.Contains("x must hold at least 32 floats", e.Message);
+        e = Assert.Throws<ArgumentException>(() => PoolingKernels.AverageForward(new float[8], new float[32], g, -1));
+        Assert.Contains("rows must not be negative, got -1", e.Message);
+        e = Assert.Throws<ArgumentException>(() => PoolingKernels.GlobalAverageForward(new float[8], new float[8], 4, 0));
+        Assert.Contains("channels must be positive, got 0", e.Message);
         e = Assert.Throws<ArgumentException>(() => PoolingKernels.GlobalAverageBackward(new float[8], new float[2], 0, 2));
         Assert.Contains("positions must be positive, got 0", e.Message);
         e = Assert.Throws<ArgumentException>(() => PoolingKernels.GlobalMaxBackward(new float[8], new float[2], new float[8], new float[2], 4, -1));

@@ -356,6 +356,13 @@ internal static class Emitter
         w.Close();
         w.Line();
         w.Open("void global::NnGen.Kernels.IParallelWork.Execute(int task, int part, int parts)");
+        if (tasks.Count == 0)
+        {
+            w.Line("// No layer of this network has a parallel section.");
+            w.Close();
+            w.Line();
+            return;
+        }
         w.Line($"ref float p = ref {MemoryMarshal}.GetArrayDataReference(_parameters);");
         w.Line($"ref float g = ref {MemoryMarshal}.GetArrayDataReference(_gradients);");
         w.Line("int from, to;");

@@ -63,6 +63,10 @@ public class EdgeCaseTests
     [InlineData("[Sequential(Input = 1)][Dense(1, Linear)] public partial class N;")] // categorical cross-entropy (the default) with one unit: NNG0102
     [InlineData("[Sequential(Input = 1, Loss = Loss.MeanSquaredError)][Dense(1)] public partial class N;")]
     [InlineData("[Sequential(Input = 257, Loss = Loss.MeanSquaredError)][Dense(33, Relu)][Dense(17, Relu)][Dense(9, Tanh)][Dense(8, Sigmoid)][Dense(65)] public partial class N;")]
+    // No layer with a parallel section (the robustness test's find: an empty switch and unused locals warned in the generated file).
+    [InlineData("[Sequential(InputShape = new[] { 4, 4, 2 })][GlobalAveragePooling2D][Activation(Softmax)] public partial class N;")]
+    [InlineData("[Sequential(Input = 6, Loss = Loss.MeanSquaredError)][BatchNormalization][Dropout(0.1)][Activation(Tanh)] public partial class N;")]
+    [InlineData("[Sequential(InputShape = new[] { 5, 5, 1 })][MaxPooling2D(3, Strides = 1, Padding = Padding.Same)][AveragePooling2D][Flatten][Reshape(2, 2)][Flatten][Activation(Softmax)] public partial class N;")]
     public void UnusualDeclarationsAreDiagnosedOrCompile(string declaration) =>
         AssertDiagnosedOrCompiles("namespace Samples;\n" + declaration);
 

@@ -474,7 +474,7 @@ public class RobustnessTests
         Assert.All(Versions.Skip(1), v => Assert.True(validByVersion[v] >= CompiledPerBatch, $"C# {v}: {validByVersion[v]} valid declarations"));
         Assert.True(compiled >= (Batches - 2) * CompiledPerBatch, $"{compiled} valid declarations compiled in full");
         // Image networks too, valid and invalid; every layer kind is in a valid one, and every kind is compiled.
-        Assert.True(validImages >= Batches * PerBatch / 14 && invalidImages >= Batches * PerBatch / 8 && compiledImages >= (Batches - 2) * ImagesCompiledPerBatch,
+        Assert.True(validImages >= Batches * PerBatch / 24 && invalidImages >= Batches * PerBatch / 8 && compiledImages >= (Batches - 2) * ImagesCompiledPerBatch,
             $"image networks: valid {validImages}, invalid by NnGen's rules {invalidImages}, compiled {compiledImages}");
         Assert.Equal(Enum.GetValues<Kind>(), validKinds.Order());
         Assert.Equal(Enum.GetValues<Kind>(), compiledKinds.Order());

@@ -111,7 +111,7 @@ public sealed class MaxPooling2DAttribute(int poolSize = 2) : Attribute
     /// <summary>Height and width of the window. Default 2.</summary>
     public int PoolSize { get; } = poolSize;
 
-    /// <summary>Step of the window; 0 (the default) means the pool size, as Keras.</summary>
+    /// <summary>Step of the window; when not set, the pool size, as Keras.</summary>
     public int Strides { get; set; }
 
     /// <summary>Edge handling. Default <see cref="Padding.Valid"/>.</summary>
@@ -128,7 +128,7 @@ public sealed class AveragePooling2DAttribute(int poolSize = 2) : Attribute
     /// <summary>Height and width of the window. Default 2.</summary>
     public int PoolSize { get; } = poolSize;
 
-    /// <summary>Step of the window; 0 (the default) means the pool size, as Keras.</summary>
+    /// <summary>Step of the window; when not set, the pool size, as Keras.</summary>
     public int Strides { get; set; }
 
     /// <summary>Edge handling; with <see cref="Padding.Same"/> a window's mean is over its in-bounds values. Default <see cref="Padding.Valid"/>.</summary>

@@ -166,7 +166,6 @@ internal sealed record ParallelTask(string Name, string Length, int Block, int W
 internal sealed class LayerContext(LayerShape shape, string x, string? dx, bool isLast, bool outputGradientFused, Func<ParallelTask, string> run)
 {
     public LayerShape Shape { get; } = shape;
-    public int Index => Shape.Index;
 
     /// <summary>The array of the layer's input: the batch (<c>_x</c>) for the first layer, the previous layer's output otherwise.</summary>
     public string X { get; } = x;
@@ -176,7 +175,6 @@ internal sealed class LayerContext(LayerShape shape, string x, string? dx, bool 
 
     public string Y => Output(Shape.Index);
     public string DY => Delta(Shape.Index);
-    public bool IsFirst => DX is null;
     public bool IsLast { get; } = isLast;
 
     /// <summary>The output layer's activation was folded into the loss's gradient (softmax with cross-entropy): its backward skips it.</summary>

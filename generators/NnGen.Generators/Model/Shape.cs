@@ -23,7 +23,4 @@ internal sealed record Shape(EquatableArray<int> Dims)
 
     /// <summary>As the generated legend writes it: <c>784</c> for a vector, <c>(28, 28, 1)</c> otherwise.</summary>
     public string Compact => Rank == 1 ? Dims[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : ToString();
-
-    /// <summary>As Keras's summary prints an output shape: <c>(None, 28, 28, 1)</c>.</summary>
-    public string Batched => "(None, " + string.Join(", ", Dims) + ")";
 }

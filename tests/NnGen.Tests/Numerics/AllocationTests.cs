@@ -30,8 +30,14 @@ public class AllocationTests
             net.Optimizer.Update(net.Parameters, net.Gradients);
         }
 
-        Step();
-        net.Predict(one, output); // warm-up: buffers and optimizer state are allocated here, once
+        // Warm-up: buffers and optimizer state are allocated here, once; and past the JIT's tiering, whose promotions can
+        // allocate on the calling thread (by time rather than a count).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.ElapsedMilliseconds < 500)
+        {
+            Step();
+            net.Predict(one, output);
+        }
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++) Step();
         long afterTraining = GC.GetAllocatedBytesForCurrentThread();

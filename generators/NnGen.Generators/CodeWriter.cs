@@ -57,6 +57,9 @@ internal sealed class CodeWriter
 
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A count as messages write it, with thousands separators: <c>200,960</c>.</summary>
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
     /// <summary>A C# string literal: quotes, backslashes, control characters and every line terminator escaped.</summary>
     public static string Literal(string value)
     {

@@ -502,7 +502,7 @@ internal static class Parser
                 if (total > ShapeInference.MaxParameters || size.Output.SizeChecked > ShapeInference.MaxParameters)
                 {
                     Report(DiagnosticDescriptors.TooLarge, layerAttributes[i].Syntax?.GetLocation(), LayerLabel(layer.Kind, i + 1, layer.Name), _typeName,
-                        Long(ShapeInference.MaxParameters), layer.ParameterBreakdown(input, own), Long(total));
+                        CodeWriter.Count(ShapeInference.MaxParameters), layer.ParameterBreakdown(input, own), CodeWriter.Count(total));
                     return;
                 }
                 input = size.Output;
@@ -647,7 +647,6 @@ internal static class Parser
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Long(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>How messages name a layer: its kind, 1-based position and, when known, its name ("Activation layer 2 ('activation')").</summary>
     internal static string LayerLabel(LayerKind kind, int index, string? name = null) =>

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using NnGen.Generators.Model;
 using static NnGen.Generators.CodeWriter;
 
@@ -50,7 +49,7 @@ internal sealed record BatchNormalizationSpec(string Name, double Momentum, doub
     public override LayerSize Infer(Shape input) => new(input, 2L * Features(input), 2L * Features(input));
 
     public override string ParameterBreakdown(Shape input, long parameters) =>
-        $"4 x {Features(input).ToString("N0", CultureInfo.InvariantCulture)} scales, offsets and moving statistics = {parameters.ToString("N0", CultureInfo.InvariantCulture)}";
+        $"4 x {Count(Features(input))} scales, offsets and moving statistics = {Count(parameters)}";
 
     public override string Architecture => "BatchNormalization";
 

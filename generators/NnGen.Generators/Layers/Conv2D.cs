@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using NnGen.Generators.Model;
 using static NnGen.Generators.CodeWriter;
 
@@ -49,12 +48,12 @@ internal sealed record Conv2DSpec(string Name, int Filters, int KernelSize, int 
     private Window WindowOver(Shape input) => new(input.Dims[0], input.Dims[1], input.Dims[2], Filters, KernelSize, Strides, Same);
     private long KernelLength(Shape input) => (long)KernelSize * KernelSize * input.Dims[2] * Filters;
 
-    public override bool Accepts(Shape input, LayerArguments a) => Window.Accepts(input, KernelSize, Same, "kernel", a);
+    public override bool Accepts(Shape input, LayerArguments a) => Window.Accepts(input, KernelSize, Same, "kernel", "kernelSize", 1, a);
 
     public override LayerSize Infer(Shape input) => new(WindowOver(input).Output(Filters), KernelLength(input) + (UseBias ? Filters : 0));
 
     public override string ParameterBreakdown(Shape input, long parameters) =>
-        $"{KernelSize}x{KernelSize} kernels x {Long(input.Dims[2])} channels x {Long(Filters)} filters{(UseBias ? $" + {Long(Filters)} biases" : "")} = {Long(parameters)}";
+        $"{KernelSize}x{KernelSize} kernels x {Count(input.Dims[2])} channels x {Count(Filters)} filters{(UseBias ? $" + {Count(Filters)} biases" : "")} = {Count(parameters)}";
 
     public override string Architecture =>
         $"Conv2D({Int(Filters)}, {KernelSize}x{KernelSize}, {Activation}, Strides={Strides}, Padding={(Same ? "Same" : "Valid")}{(UseBias ? "" : ", UseBias=False")})";
@@ -130,6 +129,4 @@ internal sealed record Conv2DSpec(string Name, int Filters, int KernelSize, int 
         if (Regularised) w.Line(RegularizationGradient(KernelOffset(s), Length(s), L1, L2));
         if (c.DX is not null) w.Line(c.Run(tasks[2]));
     }
-
-    private static string Long(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

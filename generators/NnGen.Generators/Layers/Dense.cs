@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using NnGen.Generators.Model;
 using static NnGen.Generators.CodeWriter;
 
@@ -51,12 +50,12 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
     public override LayerSize Infer(Shape input) => new(Shape.Of(Units), input.SizeChecked * Units + Units);
 
     public override string ParameterBreakdown(Shape input, long parameters) =>
-        $"{Long(input.SizeChecked)} inputs x {Long(Units)} units + {Long(Units)} biases = {Long(parameters)}";
+        $"{Count(input.SizeChecked)} inputs x {Count(Units)} units + {Count(Units)} biases = {Count(parameters)}";
 
     public override bool Accepts(Shape input, LayerArguments a)
     {
         if (input.Rank == 1) return true;
-        a.ReportAt(DiagnosticDescriptors.NeedsFlatInput, a.Syntax?.GetLocation(), null, a.Label, a.Producer, input, Long(input.SizeChecked));
+        a.ReportAt(DiagnosticDescriptors.NeedsFlatInput, a.Syntax?.GetLocation(), null, a.Label, a.Producer, input, Count(input.SizeChecked));
         return false;
     }
 
@@ -125,6 +124,4 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
         w.Line($"{Kernels}.ActivationKernels.ColumnSums(Block(_gradients, {BiasOffset(s)}, {n}), {dy}, {n});");
         if (c.DX is not null) w.Line(c.Run(tasks[2]));
     }
-
-    private static string Long(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

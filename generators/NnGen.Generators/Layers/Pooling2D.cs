@@ -36,7 +36,7 @@ internal sealed record Pooling2DSpec(string Name, bool Max, int PoolSize, int St
 
     private Window WindowOver(Shape input) => new(input.Dims[0], input.Dims[1], input.Dims[2], input.Dims[2], PoolSize, Strides, Same);
 
-    public override bool Accepts(Shape input, LayerArguments a) => Window.Accepts(input, PoolSize, Same, "pool", a);
+    public override bool Accepts(Shape input, LayerArguments a) => Window.Accepts(input, PoolSize, Same, "pool", "poolSize", 0, a);
 
     public override LayerSize Infer(Shape input) => new(WindowOver(input).Output(input.Dims[2]), 0);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Linq;
 using NnGen.Generators.Model;
 
@@ -47,7 +46,7 @@ internal sealed record ReshapeSpec(string Name, Shape? Target) : LayerSpec(Name)
             return true;
         }
         if (Target.SizeChecked == input.SizeChecked) return true;
-        a.ReportAt(DiagnosticDescriptors.ReshapeSizeMismatch, a.Syntax?.GetLocation(), null, a.Label, input, N(input.SizeChecked), Target, N(Target.SizeChecked));
+        a.ReportAt(DiagnosticDescriptors.ReshapeSizeMismatch, a.Syntax?.GetLocation(), null, a.Label, input, CodeWriter.Count(input.SizeChecked), Target, CodeWriter.Count(Target.SizeChecked));
         return false;
     }
 
@@ -66,6 +65,4 @@ internal sealed record ReshapeSpec(string Name, Shape? Target) : LayerSpec(Name)
     {
         if (c.DX is not null) w.Line($"{LayerContext.Rows(c.DY, c.Shape.Outputs)}.CopyTo({LayerContext.Rows(c.DX, c.Shape.Inputs)});");
     }
-
-    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

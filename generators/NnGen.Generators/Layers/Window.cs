@@ -32,11 +32,13 @@ internal readonly record struct Window(int Height, int Width, int Channels, int 
     /// Whether a window layer can take <paramref name="input"/>: an image (NNG0106), and with 'valid' padding a window
     /// that fits inside it (NNG0105).
     /// </summary>
-    public static bool Accepts(Shape input, int size, bool same, string what, LayerArguments a)
+    /// <param name="what">The window as messages name it ("kernel", "pool").</param>
+    /// <param name="argument">The attribute argument that states its size, and its position, for the diagnostic's location.</param>
+    public static bool Accepts(Shape input, int size, bool same, string what, string argument, int position, LayerArguments a)
     {
         if (!IsImage(input, a)) return false;
         if (same || (size <= input.Dims[0] && size <= input.Dims[1])) return true;
-        a.ReportAt(DiagnosticDescriptors.WindowLargerThanInput, a.Location(what == "kernel" ? "kernelSize" : "poolSize", what == "kernel" ? 1 : 0), null,
+        a.ReportAt(DiagnosticDescriptors.WindowLargerThanInput, a.Location(argument, position), null,
             a.Label, size, what, $"{input.Dims[0]}x{input.Dims[1]}x{input.Dims[2]}");
         return false;
     }

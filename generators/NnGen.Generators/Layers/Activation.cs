@@ -30,7 +30,7 @@ internal sealed record ActivationSpec(string Name, ActivationKind Activation) : 
     {
         int n = c.Shape.Outputs;
         w.Line($"{LayerContext.Rows(c.X, n)}.CopyTo({LayerContext.Rows(c.Y, n)});");
-        w.Line($"{Kernels}.ActivationKernels.Forward({ActivationName(Activation)}, {LayerContext.Rows(c.Y, n)}, {n});");
+        w.Line(c.ActivationForward(Activation, n));
     }
 
     public override void EmitBackward(CodeWriter w, LayerContext c)
@@ -38,7 +38,6 @@ internal sealed record ActivationSpec(string Name, ActivationKind Activation) : 
         if (c.DX is null) return;
         int n = c.Shape.Outputs;
         w.Line($"{LayerContext.Rows(c.DY, n)}.CopyTo({LayerContext.Rows(c.DX, n)});");
-        if (!(c.IsLast && c.OutputGradientFused) && Activation != ActivationKind.Linear)
-            w.Line($"{Kernels}.ActivationKernels.Backward({ActivationName(Activation)}, {LayerContext.Rows(c.DX, n)}, {LayerContext.Rows(c.Y, n)}, {n});");
+        if (c.ActivationBackward(Activation, c.DX, n) is { } activationBackward) w.Line(activationBackward);
     }
 }

@@ -107,7 +107,7 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
         var tasks = new List<ParallelTask>(Tasks(c));
         w.Line(c.Run(tasks[0]));
         if (Activation is not (ActivationKind.Linear or ActivationKind.Relu)) // ReLU is fused into the product's store
-            w.Line($"{Kernels}.ActivationKernels.Forward({ActivationName(Activation)}, {LayerContext.Rows(c.Y, c.Shape.Outputs)}, {c.Shape.Outputs});");
+            w.Line(c.ActivationForward(Activation, c.Shape.Outputs));
     }
 
     public override void EmitBackward(CodeWriter w, LayerContext c)
@@ -116,8 +116,7 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
         int n = s.Outputs;
         var tasks = new List<ParallelTask>(Tasks(c));
         string dy = LayerContext.Rows(c.DY, n);
-        if (!(c.IsLast && c.OutputGradientFused) && Activation != ActivationKind.Linear)
-            w.Line($"{Kernels}.ActivationKernels.Backward({ActivationName(Activation)}, {dy}, {LayerContext.Rows(c.Y, n)}, {n});");
+        if (c.ActivationBackward(Activation, c.DY, n) is { } activationBackward) w.Line(activationBackward);
         w.Line(c.Run(tasks[1]));
         if (Regularised)
             w.Line(RegularizationGradient(KernelOffset(s), s.Inputs * n, L1, L2));

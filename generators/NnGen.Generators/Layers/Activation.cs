@@ -30,7 +30,7 @@ internal sealed record ActivationSpec(string Name, ActivationKind Activation) : 
     {
         int n = c.Shape.Outputs;
         w.Line($"{LayerContext.Rows(c.X, n)}.CopyTo({LayerContext.Rows(c.Y, n)});");
-        w.Line(c.ActivationForward(Activation, n));
+        w.Line(c.ActivationForward(Activation));
     }
 
     public override void EmitBackward(CodeWriter w, LayerContext c)
@@ -38,6 +38,6 @@ internal sealed record ActivationSpec(string Name, ActivationKind Activation) : 
         if (c.DX is null) return;
         int n = c.Shape.Outputs;
         w.Line($"{LayerContext.Rows(c.DY, n)}.CopyTo({LayerContext.Rows(c.DX, n)});");
-        if (c.ActivationBackward(Activation, c.DX, n) is { } activationBackward) w.Line(activationBackward);
+        if (c.ActivationBackward(Activation, c.DX) is { } activationBackward) w.Line(activationBackward);
     }
 }

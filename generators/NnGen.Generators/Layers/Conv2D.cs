@@ -116,14 +116,14 @@ internal sealed record Conv2DSpec(string Name, int Filters, int KernelSize, int 
         var tasks = new List<ParallelTask>(Tasks(c));
         w.Line(c.Run(tasks[0]));
         if (Activation is not (ActivationKind.Linear or ActivationKind.Relu)) // ReLU is fused into the kernel's store
-            w.Line(c.ActivationForward(Activation, Filters));
+            w.Line(c.ActivationForward(Activation));
     }
 
     public override void EmitBackward(CodeWriter w, LayerContext c)
     {
         LayerShape s = c.Shape;
         var tasks = new List<ParallelTask>(Tasks(c));
-        if (c.ActivationBackward(Activation, c.DY, Filters) is { } activationBackward) w.Line(activationBackward);
+        if (c.ActivationBackward(Activation, c.DY) is { } activationBackward) w.Line(activationBackward);
         w.Line(c.Run(tasks[1]));
         if (Regularised) w.Line(RegularizationGradient(KernelOffset(s), Length(s), L1, L2));
         if (c.DX is not null) w.Line(c.Run(tasks[2]));

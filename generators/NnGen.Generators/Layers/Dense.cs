@@ -107,7 +107,7 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
         var tasks = new List<ParallelTask>(Tasks(c));
         w.Line(c.Run(tasks[0]));
         if (Activation is not (ActivationKind.Linear or ActivationKind.Relu)) // ReLU is fused into the product's store
-            w.Line(c.ActivationForward(Activation, c.Shape.Outputs));
+            w.Line(c.ActivationForward(Activation));
     }
 
     public override void EmitBackward(CodeWriter w, LayerContext c)
@@ -116,7 +116,7 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
         int n = s.Outputs;
         var tasks = new List<ParallelTask>(Tasks(c));
         string dy = LayerContext.Rows(c.DY, n);
-        if (c.ActivationBackward(Activation, c.DY, n) is { } activationBackward) w.Line(activationBackward);
+        if (c.ActivationBackward(Activation, c.DY) is { } activationBackward) w.Line(activationBackward);
         w.Line(c.Run(tasks[1]));
         if (Regularised)
             w.Line(RegularizationGradient(KernelOffset(s), s.Inputs * n, L1, L2));

@@ -180,18 +180,24 @@ internal sealed class LayerContext(LayerShape shape, string x, string? dx, bool 
     /// <summary>The output layer's activation was folded into the loss's gradient (softmax with cross-entropy): its backward skips it.</summary>
     public bool OutputGradientFused { get; } = outputGradientFused;
 
-    /// <summary>The statement applying <paramref name="activation"/> to the layer's output in place, over rows of <paramref name="features"/>.</summary>
-    public string ActivationForward(ActivationKind activation, int features) =>
-        $"{CodeWriter.Kernels}.ActivationKernels.Forward({CodeWriter.ActivationName(activation)}, {Rows(Y, Shape.Outputs)}, {features});";
+    /// <summary>
+    /// The statement applying <paramref name="activation"/> to the layer's output in place. Softmax normalises along the
+    /// last axis, as Keras's: over the units of a vector, over the channels at each position of an image.
+    /// </summary>
+    public string ActivationForward(ActivationKind activation) =>
+        $"{CodeWriter.Kernels}.ActivationKernels.Forward({CodeWriter.ActivationName(activation)}, {Rows(Y, Shape.Outputs)}, {Features});";
 
     /// <summary>
     /// The statement taking <paramref name="gradient"/> (a per-row buffer of the output's size) back through
     /// <paramref name="activation"/> in place, or null when there is nothing to do: a linear activation, or the output
     /// layer's activation folded into the loss's gradient.
     /// </summary>
-    public string? ActivationBackward(ActivationKind activation, string gradient, int features) =>
+    public string? ActivationBackward(ActivationKind activation, string gradient) =>
         activation == ActivationKind.Linear || (IsLast && OutputGradientFused) ? null
-            : $"{CodeWriter.Kernels}.ActivationKernels.Backward({CodeWriter.ActivationName(activation)}, {Rows(gradient, Shape.Outputs)}, {Rows(Y, Shape.Outputs)}, {features});";
+            : $"{CodeWriter.Kernels}.ActivationKernels.Backward({CodeWriter.ActivationName(activation)}, {Rows(gradient, Shape.Outputs)}, {Rows(Y, Shape.Outputs)}, {Features});";
+
+    /// <summary>The length of the output's last axis: the rows an activation works on.</summary>
+    private int Features => Shape.Output.Dims[Shape.Output.Rank - 1];
 
     /// <summary>The statement that runs a task: on the worker pool when it pays, on the calling thread otherwise.</summary>
     public string Run(ParallelTask task) => run(task);

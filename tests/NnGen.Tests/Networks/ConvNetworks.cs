@@ -42,3 +42,13 @@ public partial class HiddenConvNet;
 [Flatten]
 [Dense(2)]
 public partial class StridedConvNet;
+
+/// <summary>Softmax over the channels at each position (Keras's last axis) in a hidden Activation layer, after a 1x1 convolution.</summary>
+#pragma warning disable NNG0201 // softmax in a hidden layer: the point of this network
+[Sequential(InputShape = new[] { 3, 2, 4 }, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd)]
+[Conv2D(3, 1, Tanh)]
+[Activation(Softmax)]
+[Flatten]
+[Dense(2)]
+public partial class ChannelSoftmaxNet;
+#pragma warning restore NNG0201

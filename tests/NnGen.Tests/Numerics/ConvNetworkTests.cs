@@ -13,7 +13,7 @@ namespace NnGen.Tests.Numerics;
 /// </summary>
 public class ConvNetworkTests
 {
-    public static TheoryData<string> Names => new(nameof(ValidConvNet), nameof(SameConvNet), nameof(HiddenConvNet), nameof(StridedConvNet));
+    public static TheoryData<string> Names => new(nameof(ValidConvNet), nameof(SameConvNet), nameof(HiddenConvNet), nameof(StridedConvNet), nameof(ChannelSoftmaxNet));
 
     private static INetwork Create(string name, int seed = 1) => name switch
     {
@@ -21,6 +21,7 @@ public class ConvNetworkTests
         nameof(SameConvNet) => new SameConvNet(seed),
         nameof(HiddenConvNet) => new HiddenConvNet(seed),
         nameof(StridedConvNet) => new StridedConvNet(seed),
+        nameof(ChannelSoftmaxNet) => new ChannelSoftmaxNet(seed),
         _ => throw new ArgumentException(name),
     };
 
@@ -84,6 +85,46 @@ public class ConvNetworkTests
         }
 
         float[] actual = new float[rows * 4];
+        net.Predict(x, actual);
+        for (int i = 0; i < actual.Length; i++)
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-5, $"output {i}: {actual[i]}, reference {expected[i]}");
+    }
+
+    [Fact]
+    public void Softmax_on_an_image_normalises_the_channels_at_each_position()
+    {
+        var net = new ChannelSoftmaxNet(2);
+        Perturb(net);
+        const int rows = 2, positions = 3 * 2, channels = 3;
+        (float[] x, _) = TestData.Batch(net, rows, seed: 3);
+        float[] p = net.Parameters.ToArray();
+        int kernel = 4 * channels, dense = kernel + channels;
+        float[] expected = new float[rows * 2];
+        for (int r = 0; r < rows; r++)
+        {
+            double[] flat = new double[positions * channels];
+            for (int q = 0; q < positions; q++)
+            {
+                // The 1x1 convolution, tanh, then softmax over this position's three channels only.
+                double[] z = new double[channels];
+                for (int f = 0; f < channels; f++)
+                {
+                    z[f] = p[kernel + f];
+                    for (int c = 0; c < 4; c++) z[f] += (double)x[(r * positions + q) * 4 + c] * p[c * channels + f];
+                    z[f] = Math.Tanh(z[f]);
+                }
+                double max = z.Max(), sum = z.Sum(v => Math.Exp(v - max));
+                for (int f = 0; f < channels; f++) flat[q * channels + f] = Math.Exp(z[f] - max) / sum;
+            }
+            for (int j = 0; j < 2; j++)
+            {
+                double y = p[dense + flat.Length * 2 + j];
+                for (int k = 0; k < flat.Length; k++) y += flat[k] * p[dense + k * 2 + j];
+                expected[r * 2 + j] = (float)y;
+            }
+        }
+
+        float[] actual = new float[rows * 2];
         net.Predict(x, actual);
         for (int i = 0; i < actual.Length; i++)
             Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-5, $"output {i}: {actual[i]}, reference {expected[i]}");

@@ -187,6 +187,11 @@ internal static class DiagnosticDescriptors
         "{0} reshapes {1}, {2} values, into {3}, which holds {4}",
         Shape, "Reshape only reinterprets a sample's values in another shape; both shapes must hold the same number of values.");
 
+    public static readonly DiagnosticDescriptor CategoricalOutputNotVector = Rule("NNG0109",
+        "Categorical loss on an output that is not a vector",
+        "{0} produces {1}, but {2} takes one vector of class scores per sample: insert [Flatten] and a Dense layer with one unit per class (or [GlobalAveragePooling2D] before it)",
+        Shape, "Categorical cross-entropy compares one distribution over the classes with one target per sample. Keras would apply it at every position of an image output along the last axis (per-pixel classification); NnGen does not, so an image output must become a vector of class scores first.");
+
     // ---- NNG02xx: configurations that compile but will not train well ----------------------------------------
 
     public static readonly DiagnosticDescriptor SoftmaxInHiddenLayer = Rule("NNG0201",

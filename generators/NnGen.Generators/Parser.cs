@@ -542,6 +542,11 @@ internal static class Parser
             bool categorical = spec.Loss is LossKind.CategoricalCrossEntropy or LossKind.SparseCategoricalCrossEntropy;
             bool binary = spec.Loss == LossKind.BinaryCrossEntropy;
 
+            if (categorical && shape.Output.Rank > 1)
+            {
+                Report(DiagnosticDescriptors.CategoricalOutputNotVector, syntax?.GetLocation(), label, shape.Output, Display(spec.Loss));
+                return;
+            }
             if (classes > 0)
             {
                 bool fits = width == classes || (binary && classes == 2 && width == 1);

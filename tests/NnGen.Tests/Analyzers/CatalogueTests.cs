@@ -81,6 +81,8 @@ public class CatalogueTests
                      "[Sequential(InputShape = new[] { 8, 8, 1 })]\n[Conv2D(4, 3, Relu)]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;" },
         { "NNG0108", "[Sequential(Input = 784)]\n[{|NNG0108:Reshape(28, 28, 2)|}]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;",
                      "[Sequential(Input = 784)]\n[Reshape(28, 28, 1)]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;" },
+        { "NNG0109", "[Sequential(InputShape = new[] { 8, 8, 1 })]\n[{|NNG0109:Conv2D(10, 3, Softmax)|}]\npublic partial class Net;",
+                     "[Sequential(InputShape = new[] { 8, 8, 1 })]\n[Conv2D(10, 3, Relu)]\n[Flatten]\n[Dense(10, Softmax)]\npublic partial class Net;" },
         { "NNG0201", "[Sequential(Input = 4)]\n[Dense(8, {|NNG0201:Softmax|})]\n[Dense(2, Softmax)]\npublic partial class Net;",
                      "[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Dense(2, Softmax)]\npublic partial class Net;" },
         { "NNG0201", "[Sequential(Input = 4)]\n[Dense(8)]\n[Activation({|NNG0201:Softmax|})]\n[Dense(2, Softmax)]\npublic partial class Net;",

@@ -308,6 +308,7 @@ public class RobustnessTests
             int activation = Layers[^1].OutputActivation;
             int lossKind = Loss ?? 0;
             if (Classes is { } classes && !(width == classes || (lossKind == 2 && classes == 2 && width == 1))) return true; // NNG0104
+            if (lossKind is 0 or 1 && x.Length > 1) return true;                                              // NNG0109
             if (lossKind is 0 or 1 && width < 2) return true;                                                 // NNG0102
             return lossKind == 2 && width > 1 && activation != 2;                                             // NNG0103
         }

@@ -525,6 +525,11 @@ public class DiagnosticTests
         Message("[Sequential(Input = 784)]\n[Reshape(28, 28, 2)]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0108"));
 
     [Fact]
+    public void ACategoricalLossOnAnImageOutputAsksForAVector() => Assert.Equal(
+        "Conv2D layer 2 ('conv2d_1') produces (6, 6, 10), but categorical cross-entropy takes one vector of class scores per sample: insert [Flatten] and a Dense layer with one unit per class (or [GlobalAveragePooling2D] before it)",
+        Message("[Sequential(InputShape = new[] { 10, 10, 1 })]\n[Conv2D(4, 3, Relu)]\n[Conv2D(10, 3, Softmax)]\npublic partial class Net;", "NNG0109"));
+
+    [Fact]
     public void FlattenOfAVectorIsAWarning() => Assert.Equal(
         "Flatten layer 2 ('flatten') has nothing to flatten: layer 1 ('dense') already produces a vector (8)",
         Message("[Sequential(Input = 4)]\n[Dense(8, Relu)]\n[Flatten]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0208"));

@@ -1,13 +1,15 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.Intrinsics;
 
 namespace NnGen.Kernels;
 
 /// <summary>
 /// MaxPooling2D, AveragePooling2D and the global poolings over NHWC samples (Keras/TensorFlow semantics), called by
 /// generated code. For the windowed poolings the geometry's <see cref="Conv2DGeometry.Filters"/> equals its channels and
-/// its kernel is the pool size. These passes are memory-bound and cheap next to the convolutions, so they are plain loops
-/// along the contiguous channels. Spans may be longer than needed; only the leading elements are used.
+/// its kernel is the pool size. These passes are memory-bound and cheap next to the convolutions: loops along the
+/// contiguous channels, eight at a time (Vector256) where SIMD is enabled, each lane following the scalar rule exactly.
+/// Spans may be longer than needed; only the leading elements are used.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class PoolingKernels
@@ -28,32 +30,62 @@ public static class PoolingKernels
         Backward(dx, dy, x, y, g, rows, average: false);
     }
 
-    /// <summary>Clears dx, then adds each window's dy to its first maximum, or dy / count to each of its in-bounds elements.</summary>
-    private static void Backward(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> y, in Conv2DGeometry g, int rows, bool average)
+    /// <summary>
+    /// Clears dx, then adds each window's dy to its first maximum, or dy / count to each of its in-bounds elements. Eight
+    /// channels at a time: a lane mask marks the channels whose maximum is already taken, so each lane still picks its
+    /// first maximum in row-major window order, and the others add an exact +0.
+    /// </summary>
+    private static unsafe void Backward(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> y, in Conv2DGeometry g, int rows, bool average)
     {
         Check(dx, dy, g, rows, nameof(dx), nameof(dy));
-        int C = g.Channels;
+        int C = g.Channels, vectors = Simd.IsEnabled ? C / 8 * 8 : 0;
         dx[..(rows * g.InputSize)].Clear();
-        for (int n = 0; n < rows; n++)
-            for (int oh = 0; oh < g.OutputHeight; oh++)
-                for (int ow = 0; ow < g.OutputWidth; ow++)
-                {
-                    Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
-                    int o = Pixel(g, n, oh, ow);
-                    if (!average)
+        fixed (float* pdx = dx, pdy = dy, px = x, py = y)
+            for (int n = 0; n < rows; n++)
+                for (int oh = 0; oh < g.OutputHeight; oh++)
+                    for (int ow = 0; ow < g.OutputWidth; ow++)
                     {
-                        for (int c = 0; c < C; c++) dx[FirstMaximum(x, g, n, c, y[o + c], h0, h1, w0, w1)] += dy[o + c];
-                        continue;
-                    }
-                    ReadOnlySpan<float> dyp = dy.Slice(o, C);
-                    float count = (h1 - h0) * (w1 - w0);
-                    for (int ih = h0; ih < h1; ih++)
-                        for (int iw = w0; iw < w1; iw++)
+                        Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
+                        int o = Pixel(g, n, oh, ow);
+                        float count = (h1 - h0) * (w1 - w0);
+                        for (int c = 0; c < vectors; c += 8)
                         {
-                            Span<float> dxp = dx.Slice(Input(g, n, ih, iw), C);
-                            for (int c = 0; c < C; c++) dxp[c] += dyp[c] / count;
+                            Vector256<float> d = Vector256.Load(pdy + o + c);
+                            if (average)
+                            {
+                                d /= Vector256.Create(count);
+                                for (int ih = h0; ih < h1; ih++)
+                                    for (int iw = w0; iw < w1; iw++)
+                                    {
+                                        float* q = pdx + Input(g, n, ih, iw) + c;
+                                        (Vector256.Load(q) + d).Store(q);
+                                    }
+                                continue;
+                            }
+                            Vector256<float> m = Vector256.Load(py + o + c), nan = ~Vector256.Equals(m, m), taken = Vector256<float>.Zero;
+                            for (int ih = h0; ih < h1; ih++)
+                                for (int iw = w0; iw < w1; iw++)
+                                {
+                                    int i = Input(g, n, ih, iw) + c;
+                                    Vector256<float> v = Vector256.Load(px + i);
+                                    Vector256<float> first = (Vector256.Equals(v, m) | (nan & ~Vector256.Equals(v, v))) & ~taken;
+                                    (Vector256.Load(pdx + i) + (first & d)).Store(pdx + i);
+                                    taken |= first;
+                                }
+                            if (!Vector256.EqualsAll(taken.AsInt32(), Vector256<int>.AllBitsSet))
+                                for (int lane = 0; lane < 8; lane++) FirstMaximum(x, g, n, c + lane, py[o + c + lane], h0, h1, w0, w1); // throws for the lane without one
                         }
-                }
+                        for (int c = vectors; c < C; c++)
+                        {
+                            if (!average)
+                            {
+                                pdx[FirstMaximum(x, g, n, c, py[o + c], h0, h1, w0, w1)] += pdy[o + c];
+                                continue;
+                            }
+                            for (int ih = h0; ih < h1; ih++)
+                                for (int iw = w0; iw < w1; iw++) pdx[Input(g, n, ih, iw) + c] += pdy[o + c] / count;
+                        }
+                    }
     }
 
     private static int FirstMaximum(ReadOnlySpan<float> x, in Conv2DGeometry g, int n, int c, float m, int h0, int h1, int w0, int w1)
@@ -72,34 +104,47 @@ public static class PoolingKernels
     /// <exception cref="ArgumentException">An inconsistent geometry or a span too short.</exception>
     public static void AverageForward(Span<float> y, ReadOnlySpan<float> x, in Conv2DGeometry g, int rows) => Forward(y, x, g, rows, average: true);
 
-    /// <summary>Each window's first element, then the others in row-major order added in (average, then divided by the count) or compared.</summary>
-    private static void Forward(Span<float> y, ReadOnlySpan<float> x, in Conv2DGeometry g, int rows, bool average)
+    /// <summary>
+    /// Each window's first element, then the others in row-major order added in (average, then divided by the count) or
+    /// compared; eight channels at a time where SIMD is enabled, with the scalar rule per lane (a larger value or a NaN
+    /// replaces the running maximum).
+    /// </summary>
+    private static unsafe void Forward(Span<float> y, ReadOnlySpan<float> x, in Conv2DGeometry g, int rows, bool average)
     {
         Check(x, y, g, rows, nameof(x), nameof(y));
-        int C = g.Channels;
-        for (int n = 0; n < rows; n++)
-            for (int oh = 0; oh < g.OutputHeight; oh++)
-                for (int ow = 0; ow < g.OutputWidth; ow++)
-                {
-                    Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
-                    Span<float> yp = y.Slice(Pixel(g, n, oh, ow), C);
-                    x.Slice(Input(g, n, h0, w0), C).CopyTo(yp);
-                    for (int ih = h0; ih < h1; ih++)
-                        for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++)
-                        {
-                            ReadOnlySpan<float> xp = x.Slice(Input(g, n, ih, iw), C);
-                            if (average)
-                                for (int c = 0; c < C; c++) yp[c] += xp[c];
-                            else
-                                for (int c = 0; c < C; c++)
-                                    if (xp[c] > yp[c] || float.IsNaN(xp[c])) yp[c] = xp[c];
-                        }
-                    if (average)
+        int C = g.Channels, vectors = Simd.IsEnabled ? C / 8 * 8 : 0;
+        fixed (float* px = x, py = y)
+            for (int n = 0; n < rows; n++)
+                for (int oh = 0; oh < g.OutputHeight; oh++)
+                    for (int ow = 0; ow < g.OutputWidth; ow++)
                     {
+                        Window(g, oh, ow, out int h0, out int h1, out int w0, out int w1);
+                        float* yp = py + Pixel(g, n, oh, ow);
                         float count = (h1 - h0) * (w1 - w0);
-                        for (int c = 0; c < C; c++) yp[c] /= count;
+                        for (int c = 0; c < vectors; c += 8)
+                        {
+                            Vector256<float> a = Vector256.Load(px + Input(g, n, h0, w0) + c);
+                            for (int ih = h0; ih < h1; ih++)
+                                for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++)
+                                {
+                                    Vector256<float> v = Vector256.Load(px + Input(g, n, ih, iw) + c);
+                                    a = average ? a + v : Vector256.ConditionalSelect(Vector256.GreaterThan(v, a) | ~Vector256.Equals(v, v), v, a);
+                                }
+                            (average ? a / Vector256.Create(count) : a).Store(yp + c);
+                        }
+                        for (int c = vectors; c < C; c++)
+                        {
+                            float a = px[Input(g, n, h0, w0) + c];
+                            for (int ih = h0; ih < h1; ih++)
+                                for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++)
+                                {
+                                    float v = px[Input(g, n, ih, iw) + c];
+                                    if (average) a += v;
+                                    else if (v > a || float.IsNaN(v)) a = v;
+                                }
+                            yp[c] = average ? a / count : a;
+                        }
                     }
-                }
     }
 
     /// <summary>The gradient of <see cref="AverageForward"/>: each window's dy / count to each of its in-bounds elements; dx written fully.</summary>

@@ -165,6 +165,60 @@ public class PoolingKernelTests
         Assert.Equal([-1f, -3f, -7f, -9f], y); // padding is not a zero
     }
 
+    /// <summary>
+    /// The SIMD lanes (eight channels at a time) against the same pooling one channel at a time (the scalar path), bit for
+    /// bit, on values with many ties and some NaNs, overlapping windows and 'same' padding: each lane must pick its own
+    /// first maximum and propagate its own NaN.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 1, false)]
+    [InlineData(3, 1, true)]
+    [InlineData(2, 2, true)]
+    public void Channel_lanes_follow_the_one_channel_rules_on_ties_and_NaN(int pool, int stride, bool same)
+    {
+        const int H = 5, W = 6, C = 19, Rows = 2;
+        Conv2DGeometry g = Conv2DGeometry.Create(H, W, C, C, pool, pool, stride, stride, same), g1 = Conv2DGeometry.Create(H, W, 1, 1, pool, pool, stride, stride, same);
+        int positions = H * W, outputs = g.OutputHeight * g.OutputWidth;
+        var random = new Random(pool * 10 + stride);
+        float[] x = Enumerable.Range(0, Rows * positions * C).Select(_ => random.Next(20) == 0 ? float.NaN : random.Next(3) - 1f).ToArray();
+        float[] dy = ConvCases.Random(Rows * outputs * C, 5);
+        float[] y = new float[dy.Length], dx = new float[x.Length], ya = new float[dy.Length], dxa = new float[x.Length];
+        PoolingKernels.MaxForward(y, x, g, Rows);
+        PoolingKernels.MaxBackward(dx, dy, x, y, g, Rows);
+        PoolingKernels.AverageForward(ya, x, g, Rows);
+        PoolingKernels.AverageBackward(dxa, dy, g, Rows);
+        for (int c = 0; c < C; c++)
+        {
+            float[] xc = Channel(x, c, C), dyc = Channel(dy, c, C), yc = new float[dyc.Length], dxc = new float[xc.Length];
+            PoolingKernels.MaxForward(yc, xc, g1, Rows);
+            Assert.Equal(yc, Channel(y, c, C));
+            PoolingKernels.MaxBackward(dxc, dyc, xc, yc, g1, Rows);
+            Assert.Equal(dxc, Channel(dx, c, C));
+            PoolingKernels.AverageForward(yc, xc, g1, Rows);
+            Assert.Equal(yc, Channel(ya, c, C));
+            PoolingKernels.AverageBackward(dxc, dyc, g1, Rows);
+            Assert.Equal(dxc, Channel(dxa, c, C));
+        }
+        Assert.Contains(y, float.IsNaN);
+        Assert.Contains(y, v => v == 1f);
+
+        static float[] Channel(float[] a, int c, int channels) => a.Where((_, i) => i % channels == c).ToArray();
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(17)]
+    public void A_y_that_is_not_a_maximum_of_its_window_names_the_sample_and_channel(int channel)
+    {
+        const int C = 19;
+        Conv2DGeometry g = Conv2DGeometry.Create(2, 2, C, C, 2, 2, 2, 2, same: false);
+        float[] x = ConvCases.Random(2 * 4 * C, 3), y = new float[2 * C], dx = new float[x.Length];
+        PoolingKernels.MaxForward(y, x, g, 2);
+        y[C + channel] += 1f;
+        var e = Assert.Throws<ArgumentException>(() => PoolingKernels.MaxBackward(dx, new float[y.Length], x, y, g, 2));
+        Assert.Contains($"y at sample 1, channel {channel} is", e.Message);
+    }
+
     [Fact]
     public void Maxima_propagate_NaN()
     {

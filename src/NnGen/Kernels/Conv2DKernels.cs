@@ -90,6 +90,7 @@ public static unsafe class Conv2DKernels
         {
             var k = new Geometry(g);
             if (!Simd.IsEnabled) InputGradientPortable(pdx, pdy, pw, k, r0, r1);
+            else if (k.SH == 1 && k.SW == 1 && k.C >= 8) InputGradientTransposed(pdx, pdy, pw, k, r0, r1);
             else InputGradientSimd(pdx, pdy, pw, k, r0, r1);
         }
     }
@@ -715,6 +716,49 @@ public static unsafe class Conv2DKernels
         if (t < 0) return -1;
         int o = t / stride;
         return o * stride == t && o < output ? o : -1;
+    }
+
+    /// <summary>Per thread: the flipped, transposed kernel and one zero-padded sample of dy for <see cref="InputGradientTransposed"/>.</summary>
+    [ThreadStatic] private static float[]? t_scratch;
+
+    /// <summary>
+    /// Stride 1: dx is the 'valid' convolution of dy, zero-padded by KH-1-PT rows on top and KW-1-PL columns on the left
+    /// (to (H+KH-1, W+KW-1, F)), with the kernel flipped in both axes and transposed to (KH, KW, F, C), so it runs on the
+    /// forward pass's register-blocked four-pixel tiles (every pixel interior) with the channels as its filters. Each
+    /// element's chain depends only on the geometry: 0, then the terms in (kh, kw, f) order of the flipped kernel, the
+    /// padding's terms adding exact zeros, whatever [r0, r1) is.
+    /// </summary>
+    private static void InputGradientTransposed(float* dx, float* dy, float* w, in Geometry g, int r0, int r1)
+    {
+        int H = g.H, W = g.W, C = g.C, F = g.F, KH = g.KH, KW = g.KW;
+        int hp = H + KH - 1, wp = W + KW - 1, top = KH - 1 - g.PT, left = KW - 1 - g.PL;
+        long kernel = (long)KH * KW * C * F, padded = (long)hp * wp * F;
+        long need = kernel + padded + C;
+        if (need > Array.MaxLength) throw new ArgumentException($"Conv2D InputGradient: the kernel and one padded sample need {need} floats of scratch, more than an array holds.");
+        if (t_scratch is null || t_scratch.Length < need) t_scratch = new float[need];
+        fixed (float* s = t_scratch)
+        {
+            float* wt = s, xp = s + kernel, zero = xp + padded;
+            for (int kh = 0; kh < KH; kh++)
+                for (int kw = 0; kw < KW; kw++)
+                {
+                    float* from = w + ((long)(KH - 1 - kh) * KW + (KW - 1 - kw)) * C * F, to = wt + ((long)kh * KW + kw) * F * C;
+                    for (int c = 0; c < C; c++)
+                        for (int f = 0; f < F; f++) to[(long)f * C + c] = from[(long)c * F + f];
+                }
+            new Span<float>(zero, C).Clear();
+            new Span<float>(xp, (int)padded).Clear(); // the border stays zero; each sample overwrites the interior
+            var t = new Geometry(new Conv2DGeometry(hp, wp, F, C, KH, KW, 1, 1, 0, 0, H, W));
+            long rowBytes = (long)g.OW * F * sizeof(float);
+            for (int r = r0; r < r1;)
+            {
+                int n = r / H, ih0 = r % H, ih1 = Math.Min(H, ih0 + (r1 - r));
+                for (int oh = 0; oh < g.OH; oh++)
+                    Buffer.MemoryCopy(dy + ((long)n * g.OH + oh) * g.OW * F, xp + ((long)(top + oh) * wp + left) * F, rowBytes, rowBytes);
+                ForwardSimd(dx + (long)n * H * W * C, xp, wt, zero, t, relu: false, ih0 * W, ih1 * W);
+                r += ih1 - ih0;
+            }
+        }
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace NnGen.Tests.Numerics;
 internal static class ConvCases
 {
     /// <summary>(H, W, C, F, KH, KW, SH, SW, same, rows): 1x1 kernels, kernels larger than the stride, strides 2 and 3, odd sizes
-    /// with both paddings (asymmetric 'same' included), C = 1, 3, 8, 17 and F = 1, 5, 8, 16, 32, 33, 64.</summary>
+    /// with both paddings (asymmetric 'same' included), C = 1, 3, 8, 9, 16, 17, 32 and F = 1, 3, 5, 8, 16, 32, 33, 64 (the
+    /// simple convnet's second layer among them; stride 1 with C >= 8 takes the transposed-convolution input gradient).</summary>
     public static readonly (int H, int W, int C, int F, int KH, int KW, int SH, int SW, bool Same, int Rows)[] Conv =
     [
         (5, 5, 1, 1, 1, 1, 1, 1, false, 1),
@@ -28,6 +29,9 @@ internal static class ConvCases
         (3, 3, 17, 16, 3, 3, 3, 3, false, 2),
         (12, 12, 1, 32, 3, 3, 1, 1, false, 1),
         (7, 8, 5, 24, 3, 3, 1, 1, true, 2),
+        (13, 13, 32, 64, 3, 3, 1, 1, false, 2),
+        (8, 7, 16, 8, 2, 2, 1, 1, true, 2),
+        (6, 5, 9, 3, 3, 2, 1, 1, true, 1),
     ];
 
     public static TheoryData<int> ConvIndices() => new(Enumerable.Range(0, Conv.Length));

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -15,13 +16,21 @@ public interface IParallelWork
 
 /// <summary>
 /// A fork-join pool sized to the machine's cores (at most <see cref="MaxThreads"/>), made for the many short parallel
-/// sections of a training step: the caller runs part 0 itself, the persistent workers run the others, and workers spin
-/// briefly between sections before they sleep, so a hand-off costs well under a microsecond while training and nothing
-/// when idle. Allocation-free. <c>NNGEN_THREADS=1</c> (or any count) overrides the thread count.
+/// sections of a training step. A section is cut into <see cref="PartsPerThread"/> parts per thread, and every thread,
+/// the caller first, claims the next unclaimed part until none is left, so a worker the operating system has not
+/// scheduled simply claims nothing and the caller runs its share. Workers spin briefly between sections before they
+/// sleep, so a hand-off costs well under a microsecond while training and nothing when idle. Allocation-free.
+/// <c>NNGEN_THREADS=1</c> (or any count) overrides the thread count.
 /// </summary>
 /// <remarks>
-/// One parallel section runs at a time. A call made while another thread's section is running (say, two networks
-/// trained on two threads) simply runs all its parts on the calling thread, so callers never oversubscribe the cores.
+/// <para>One parallel section runs at a time. A call made while another thread's section is running (say, two networks
+/// trained on two threads) simply runs all its parts on the calling thread, so callers never oversubscribe the cores.</para>
+/// <para>A part a worker has claimed must still be waited for. When that wait is long against the section's own pace
+/// (the worker was descheduled mid-part: another process holds its core), the pool runs the following sections on the
+/// caller alone for a while (<see cref="StallPolicy"/>), 2 ms at first, doubling up to 250 ms while the stalls go on, so
+/// a busy machine costs about what one thread costs instead of a scheduler time slice per section.</para>
+/// <para>Results do not depend on which thread runs a part or on how many parts there are: every caller's kernels
+/// compute each number by the same instructions whatever range they are given.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Workers
@@ -32,14 +41,25 @@ public static class Workers
     /// <summary>Multiply-adds below which a generated kernel runs on the calling thread: a hand-off costs about as much as this.</summary>
     public const int MinParallelWork = 1 << 15;
 
+    /// <summary>Parts per thread in a section: more lets the caller take over the share of a worker that is late, fewer costs less per part.</summary>
+    public const int PartsPerThread = 2;
+
     /// <summary>Threads a parallel section uses, the caller included.</summary>
     public static readonly int Count = ChooseCount();
 
     private static readonly object Gate = new();
     private static readonly Worker[] Pool = CreatePool();
     private static IParallelWork? _work;
-    private static int _task, _pending, _generation;
+    private static int _task, _done;
+    private static int _generation;
+    /// <summary>The section being claimed: generation (high 32 bits), its parts (next 16) and the next part to claim (low 16).</summary>
+    private static long _state;
     private static ExceptionDispatchInfo? _failure;
+    private static StallPolicy _policy = StallPolicy.Initial;
+    private static long _stalls;
+
+    /// <summary>Sections whose join waited long for a descheduled worker, since the process started (each one starts a spell of serial sections).</summary>
+    public static long Stalls => Interlocked.Read(ref _stalls);
 
     private static int ChooseCount()
     {
@@ -73,22 +93,36 @@ public static class Workers
         }
         try
         {
+            long start = Stopwatch.GetTimestamp();
+            if (_policy.Serial(start))
+            {
+                work.Execute(task, 0, 1);
+                return;
+            }
+            int parts = Count * PartsPerThread;
             _work = work;
             _task = task;
             _failure = null;
-            Volatile.Write(ref _pending, Pool.Length);
-            Interlocked.Increment(ref _generation);
+            _done = 0;
+            // The claim state first, then the generation the workers watch, so a worker that sees the new generation
+            // finds its parts.
+            int generation = _generation + 1;
+            Volatile.Write(ref _state, (long)generation << 32 | (long)parts << 16);
+            Volatile.Write(ref _generation, generation);
             foreach (Worker worker in Pool) worker.WakeIfSleeping();
-            try
+            int mine = 0;
+            while (TryClaim(generation, out int part))
             {
-                work.Execute(task, 0, Count);
+                Execute(work, task, part);
+                mine++;
             }
-            finally
-            {
-                var spin = new SpinWait();
-                while (Volatile.Read(ref _pending) > 0) spin.SpinOnce(sleep1Threshold: -1);
-                _work = null;
-            }
+            // Every part is claimed now; wait for those the workers took.
+            long joined = Stopwatch.GetTimestamp();
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _done) < parts - mine) spin.SpinOnce(sleep1Threshold: -1);
+            _work = null;
+            long end = Stopwatch.GetTimestamp();
+            if (_policy.Record(end - joined, mine == 0 ? end - start : (joined - start) / mine, end)) Interlocked.Increment(ref _stalls);
             _failure?.Throw();
         }
         finally
@@ -97,17 +131,41 @@ public static class Workers
         }
     }
 
+    /// <summary>Claims the next part of section <paramref name="generation"/>, if it is still the current one and has a part left.</summary>
+    private static bool TryClaim(int generation, out int part)
+    {
+        while (true)
+        {
+            long state = Volatile.Read(ref _state);
+            part = (int)(state & 0xFFFF);
+            int parts = (int)(state >> 16 & 0xFFFF);
+            if ((int)(state >> 32) != generation || part >= parts) return false;
+            if (Interlocked.CompareExchange(ref _state, state + 1, state) == state) return true;
+        }
+    }
+
+    /// <summary>Runs one part, keeping the first exception of the section for the caller (the others still run).</summary>
+    private static void Execute(IParallelWork work, int task, int part)
+    {
+        try
+        {
+            work.Execute(task, part, Count * PartsPerThread);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+        }
+    }
+
+    /// <summary><see cref="TimeSpan"/> in <see cref="Stopwatch"/> ticks.</summary>
+    internal static long Timestamps(TimeSpan time) => (long)(time.TotalSeconds * Stopwatch.Frequency);
+
     private sealed class Worker
     {
-        private readonly int _index;
         private readonly ManualResetEventSlim _wake = new(false, spinCount: 1);
         private int _sleeping;
 
-        public Worker(int index)
-        {
-            _index = index;
-            new Thread(Loop) { IsBackground = true, Name = $"NnGen worker {index}" }.Start();
-        }
+        public Worker(int index) => new Thread(Loop) { IsBackground = true, Name = $"NnGen worker {index}" }.Start();
 
         public void WakeIfSleeping()
         {
@@ -130,16 +188,51 @@ public static class Workers
                     continue;
                 }
                 seen = Volatile.Read(ref _generation);
-                try
+                // _work and _task are read only after a successful claim: the section cannot end, and they cannot
+                // change, before the claimed part is counted done.
+                while (TryClaim(seen, out int part))
                 {
-                    _work!.Execute(_task, _index, Count);
+                    Execute(_work!, _task, part);
+                    Interlocked.Increment(ref _done);
                 }
-                catch (Exception e)
-                {
-                    Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
-                }
-                Interlocked.Decrement(ref _pending);
             }
         }
+    }
+}
+
+/// <summary>
+/// When to run parallel sections serially. A join that waited more than twice a part's own time, and more than
+/// <see cref="MinStall"/>, is a stall: the next <see cref="Penalty"/> of sections run on the caller alone, and each stall
+/// in a row doubles the penalty (from <see cref="MinPenalty"/> up to <see cref="MaxPenalty"/>); a join on time halves it.
+/// Times in <see cref="Stopwatch"/> ticks.
+/// </summary>
+internal struct StallPolicy
+{
+    public static readonly long MinStall = Workers.Timestamps(TimeSpan.FromMicroseconds(20));
+    public static readonly long MinPenalty = Workers.Timestamps(TimeSpan.FromMilliseconds(2));
+    public static readonly long MaxPenalty = Workers.Timestamps(TimeSpan.FromMilliseconds(250));
+
+    /// <summary>Until this time, sections run serially.</summary>
+    public long SerialUntil;
+
+    /// <summary>The serial spell the next stall starts.</summary>
+    public long Penalty;
+
+    public static StallPolicy Initial => new() { Penalty = MinPenalty };
+
+    /// <summary>Whether a section starting at <paramref name="now"/> runs on the caller alone.</summary>
+    public readonly bool Serial(long now) => now < SerialUntil;
+
+    /// <summary>Takes a parallel section's join: its wait for the workers and the time one part took; returns whether it was a stall.</summary>
+    public bool Record(long wait, long perPart, long now)
+    {
+        if (wait > 2 * perPart && wait > MinStall)
+        {
+            SerialUntil = now + Penalty;
+            Penalty = Math.Min(2 * Penalty, MaxPenalty);
+            return true;
+        }
+        Penalty = Math.Max(Penalty / 2, MinPenalty);
+        return false;
     }
 }

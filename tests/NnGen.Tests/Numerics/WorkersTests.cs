@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Threading;
+using NnGen.Kernels;
+
+namespace NnGen.Tests.Numerics;
+
+/// <summary>
+/// The worker pool: every part of a section runs exactly once, whichever thread claims it; an exception reaches the
+/// caller and the pool goes on working; a worker descheduled mid-part is a stall that sends the following sections to
+/// the caller alone; and the stall policy's arithmetic on given times. Other tests use the pool at the same time, so a
+/// section may run serially (one part): the checks accept that, and the stall test retries until it gets a parallel one.
+/// </summary>
+public class WorkersTests
+{
+    /// <summary>Records each (part, parts) a section runs, and on which thread.</summary>
+    private sealed class Recorder : IParallelWork
+    {
+        public readonly ConcurrentBag<(int Task, int Part, int Parts, int Thread)> Runs = [];
+        public Action<int, int>? During;
+
+        public void Execute(int task, int part, int parts)
+        {
+            Runs.Add((task, part, parts, Environment.CurrentManagedThreadId));
+            During?.Invoke(part, parts);
+        }
+    }
+
+    [Fact]
+    public void Every_part_of_a_section_runs_exactly_once()
+    {
+        int parallel = 0;
+        for (int section = 0; section < 2000; section++)
+        {
+            var work = new Recorder();
+            Workers.Run(work, section);
+            var runs = work.Runs.ToArray();
+            int parts = runs[0].Parts;
+            Assert.True(parts == 1 || parts == Workers.Count * Workers.PartsPerThread, $"section {section}: {parts} parts");
+            Assert.Equal(parts, runs.Length);
+            Assert.All(runs, r => Assert.Equal((section, parts), (r.Task, r.Parts)));
+            Assert.Equal(Enumerable.Range(0, parts), runs.Select(r => r.Part).Order());
+            if (parts > 1) parallel++;
+        }
+        if (Workers.Count > 1) Assert.True(parallel > 0, "no section of 2000 ran in parallel");
+    }
+
+    [Fact]
+    public void An_exception_in_a_part_reaches_the_caller_after_the_other_parts_ran_and_the_pool_goes_on()
+    {
+        for (int section = 0; section < 200; section++)
+        {
+            int failing = section;
+            var work = new Recorder { During = (part, parts) => { if (part == failing % parts) throw new InvalidOperationException($"part {part} failed"); } };
+            var e = Assert.Throws<InvalidOperationException>(() => Workers.Run(work, 7));
+            int parts = work.Runs.First().Parts;
+            Assert.Equal($"part {failing % parts} failed", e.Message);
+            Assert.Equal(parts, work.Runs.Count);
+        }
+        var after = new Recorder();
+        Workers.Run(after, 1);
+        Assert.Equal(after.Runs.First().Parts, after.Runs.Count);
+    }
+
+    [Fact]
+    public void A_worker_descheduled_mid_part_is_a_stall_and_the_next_sections_run_on_the_caller()
+    {
+        if (Workers.Count == 1)
+        {
+            var alone = new Recorder();
+            Workers.Run(alone, 0);
+            Assert.Equal([(0, 0, 1)], alone.Runs.Select(r => (r.Task, r.Part, r.Parts)));
+            return;
+        }
+        int caller = Environment.CurrentManagedThreadId;
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            long stalls = Workers.Stalls;
+            int workerStarted = 0;
+            var work = new Recorder
+            {
+                // A worker's part takes 100 ms (as if its core were taken away); the caller's parts wait, up to a second,
+                // until a worker has claimed one, so that the caller does not simply run every part itself.
+                During = (_, _) =>
+                {
+                    if (Environment.CurrentManagedThreadId != caller) { Volatile.Write(ref workerStarted, 1); Thread.Sleep(100); }
+                    else SpinWait.SpinUntil(() => Volatile.Read(ref workerStarted) == 1, 1000);
+                },
+            };
+            Workers.Run(work, 0);
+            if (work.Runs.First().Parts == 1 || Volatile.Read(ref workerStarted) == 0) continue; // serial: the pool was busy or serial for another test
+            Assert.True(Workers.Stalls > stalls, $"a 100 ms wait for a worker was not counted as a stall ({Workers.Stalls} stalls)");
+            var next = new Recorder();
+            Workers.Run(next, 0);
+            Assert.Equal([(0, 0, 1)], next.Runs.Select(r => (r.Task, r.Part, r.Parts)));
+            Assert.Equal(caller, next.Runs.Single().Thread);
+            return;
+        }
+        Assert.Fail("no parallel section with a worker's part in 50 attempts");
+    }
+
+    [Fact]
+    public void The_stall_policy_goes_serial_after_a_long_wait_doubles_its_spell_and_halves_it_on_time()
+    {
+        long ms = Workers.Timestamps(TimeSpan.FromMilliseconds(1)), us = Workers.Timestamps(TimeSpan.FromMicroseconds(1));
+        var policy = StallPolicy.Initial;
+        Assert.False(policy.Serial(0));
+        // On time: a wait of twice the part's time, or under 20 us, is not a stall.
+        Assert.False(policy.Record(wait: 200 * us, perPart: 100 * us, now: 0));
+        Assert.False(policy.Record(wait: 19 * us, perPart: 1 * us, now: 0));
+        Assert.Equal(StallPolicy.MinPenalty, policy.Penalty);
+        // A stall: serial for 2 ms from its end, and the next spell 4 ms.
+        Assert.True(policy.Record(wait: 5 * ms, perPart: 100 * us, now: 10 * ms));
+        Assert.True(policy.Serial(10 * ms));
+        Assert.True(policy.Serial(12 * ms - 1));
+        Assert.False(policy.Serial(12 * ms));
+        Assert.Equal(2 * StallPolicy.MinPenalty, policy.Penalty);
+        Assert.True(policy.Record(wait: 5 * ms, perPart: 100 * us, now: 20 * ms));
+        Assert.True(policy.Serial(24 * ms - 1));
+        Assert.False(policy.Serial(24 * ms));
+        // Stalls in a row double the spell up to 250 ms.
+        for (int i = 0; i < 20; i++) policy.Record(wait: 5 * ms, perPart: 100 * us, now: 30 * ms);
+        Assert.Equal(StallPolicy.MaxPenalty, policy.Penalty);
+        // A join on time halves it, never below 2 ms.
+        policy.Record(wait: 1 * us, perPart: 100 * us, now: 40 * ms);
+        Assert.Equal(StallPolicy.MaxPenalty / 2, policy.Penalty);
+        for (int i = 0; i < 20; i++) policy.Record(wait: 1 * us, perPart: 100 * us, now: 40 * ms);
+        Assert.Equal(StallPolicy.MinPenalty, policy.Penalty);
+    }
+}

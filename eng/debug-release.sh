@@ -27,59 +27,13 @@ XML
 }
 
 new_app "$app"
-cat > "$app/Program.cs" <<'CS'
-using System.Diagnostics;
-using NnGen;
-using static NnGen.Activation;
-
-Measure("mlp", new Mlp(1));
-Measure("cnn", new Cnn(1));
-
-static void Measure(string name, INetwork net)
-{
-    var random = new Random(1);
-    float[] x = new float[32 * net.InputSize], y = new float[32 * net.OutputSize], output = new float[net.OutputSize];
-    for (int i = 0; i < x.Length; i++) x[i] = random.NextSingle();
-    for (int r = 0; r < 32; r++) y[r * net.OutputSize + r % net.OutputSize] = 1;
-    ReadOnlySpan<float> one = x.AsSpan(0, net.InputSize);
-    void Predict() => net.Predict(x.AsSpan(0, net.InputSize), output);
-    void Step() { net.ComputeGradients(x, y, out _); net.Optimizer.Update(net.Parameters, net.Gradients); }
-    Warm(Predict); Warm(Step);
-    double[] predict = new double[21], step = new double[21];
-    for (int b = 0; b < predict.Length; b++) { predict[b] = PerCall(200, Predict); step[b] = PerCall(10, Step); }
-    Console.WriteLine($"{name}_predict_us {Median(predict):F2}");
-    Console.WriteLine($"{name}_train_step_us {Median(step):F1}");
-}
-static void Warm(Action call) { var sw = Stopwatch.StartNew(); while (sw.ElapsedMilliseconds < 1000) call(); }
-static double PerCall(int calls, Action call)
-{
-    long start = Stopwatch.GetTimestamp();
-    for (int i = 0; i < calls; i++) call();
-    return Stopwatch.GetElapsedTime(start).TotalMicroseconds / calls;
-}
-static double Median(double[] v) { Array.Sort(v); return v[v.Length / 2]; }
-
-[Sequential(Input = 784)]
-[Dense(256, Relu)]
-[Dense(128, Relu)]
-[Dense(10, Softmax)]
-public partial class Mlp;
-
-[Sequential(InputShape = new[] { 28, 28, 1 })]
-[Conv2D(32, 3, Relu)]
-[MaxPooling2D(2)]
-[Conv2D(64, 3, Relu)]
-[MaxPooling2D(2)]
-[Flatten]
-[Dropout(0.5)]
-[Dense(10, Softmax)]
-public partial class Cnn;
-CS
+cp "$repo/eng/TimingApp.cs" "$app/Program.cs"
+cp "$repo/samples/FashionMnist/Models.cs" "$app/Models.cs"
 for c in Debug Release; do dotnet build "$app" -c "$c" -o "$work/out-$c" -v q -nologo > "$work/build-$c.log" || { cat "$work/build-$c.log"; exit 1; }; done
 for i in $(seq "$rounds"); do
   for c in Debug Release; do
-    NNGEN_THREADS=1 "$work/out-$c/TimingApp" | sed "s/^/$c 1thread_/" >> "$work/results"
-    "$work/out-$c/TimingApp" | sed "s/^/$c allthreads_/" >> "$work/results"
+    NNGEN_THREADS=1 "$work/out-$c/TimingApp" | grep -v '^simd' | sed "s/^/$c 1thread_/" >> "$work/results"
+    "$work/out-$c/TimingApp" | grep -v '^simd' | sed "s/^/$c allthreads_/" >> "$work/results"
   done
 done
 python3 - "$work/results" <<'PY'

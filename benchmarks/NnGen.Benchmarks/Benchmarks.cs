@@ -19,44 +19,43 @@ public sealed class ThreadsConfig : ManualConfig
     }
 }
 
-/// <summary>One training step (forward, loss, backward, Adam) of the seed model; the epoch time is this times 48,000 / batch.</summary>
+/// <summary>
+/// One training step (forward, loss, backward, Adam) of the network <c>create</c> makes, on distinct batches cycling
+/// over 48,000 samples (<see cref="Workloads.Epoch"/>); the epoch time is this times 48,000 / batch.
+/// </summary>
 [Config(typeof(ThreadsConfig))]
-public class TrainStep
+public abstract class TrainStepBenchmark(Func<INetwork> create)
 {
-    private INetwork _net = null!;
     private Workloads.Epoch _data = null!;
     private int _step;
 
-    [Params(32, 256)]
-    public int BatchSize { get; set; }
+    public abstract int BatchSize { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        _net = new MnistMlp(1);
-        _data = new Workloads.Epoch(BatchSize);
-        for (int i = 0; i < 50; i++) _data.Step(_net, i);
+        _data = new Workloads.Epoch(create, BatchSize);
+        for (int i = 0; i < 50; i++) _data.Step(i);
     }
 
     [Benchmark]
-    public void Step() => _data.Step(_net, _step++);
+    public void Step() => _data.Step(_step++);
 }
 
-/// <summary>A whole epoch through Fit: 48,000 samples shuffled, batched, trained, as the sample does (no validation).</summary>
+/// <summary>A whole epoch through Fit: <c>samples</c> samples shuffled, batched, trained, as the sample does (no validation).</summary>
 [Config(typeof(ThreadsConfig))]
-public class Epoch
+public abstract class EpochBenchmark(Func<INetwork> create, int samples = 48_000)
 {
     private INetwork _net = null!;
     private float[] _x = null!, _y = null!;
 
-    [Params(32, 256)]
-    public int BatchSize { get; set; }
+    public abstract int BatchSize { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        _net = new MnistMlp(1);
-        (_x, _y) = Workloads.Batch(48_000);
+        _net = create();
+        (_x, _y) = Workloads.Batch(samples);
     }
 
     [Benchmark]
@@ -65,15 +64,15 @@ public class Epoch
 
 /// <summary>Inference: one sample at a time (span in, span out) and 1,000 samples in one call.</summary>
 [Config(typeof(ThreadsConfig))]
-public class Predict
+public abstract class PredictBenchmark(Func<INetwork> create)
 {
-    private MnistMlp _net = null!;
+    private INetwork _net = null!;
     private float[] _one = null!, _batch = null!, _out1 = new float[10], _out = new float[10_000];
 
     [GlobalSetup]
     public void Setup()
     {
-        _net = new MnistMlp(1);
+        _net = create();
         _batch = Workloads.Batch(1000).X;
         _one = _batch.AsSpan(0, 784).ToArray();
         _net.Predict(_batch, _out);
@@ -85,3 +84,24 @@ public class Predict
     [Benchmark(OperationsPerInvoke = 1000)]
     public void Batch1000() => _net.Predict(_batch, _out);
 }
+
+/// <summary>The tutorial's MLP (784-256-128-10): one training step.</summary>
+public class TrainStep() : TrainStepBenchmark(() => new MnistMlp(1)) { [Params(32, 256)] public override int BatchSize { get; set; } }
+
+/// <summary>The tutorial's MLP: a whole epoch of 48,000 samples.</summary>
+public class Epoch() : EpochBenchmark(() => new MnistMlp(1)) { [Params(32, 256)] public override int BatchSize { get; set; } }
+
+/// <summary>The tutorial's MLP: inference.</summary>
+public class Predict() : PredictBenchmark(() => new MnistMlp(1));
+
+/// <summary>Keras's simple MNIST convnet (<see cref="SimpleConvNet"/>): one training step.</summary>
+public class ConvTrainStep() : TrainStepBenchmark(() => new SimpleConvNet(1)) { [Params(32, 128)] public override int BatchSize { get; set; } }
+
+/// <summary>
+/// Keras's simple MNIST convnet: a whole Fit epoch at batch 128 over 12,000 samples, not 48,000 (a quarter of the
+/// tutorial's epoch, to keep BenchmarkDotNet's repetitions short; the full epoch takes about four times this).
+/// </summary>
+public class ConvEpoch() : EpochBenchmark(() => new SimpleConvNet(1), samples: 12_000) { [Params(128)] public override int BatchSize { get; set; } }
+
+/// <summary>Keras's simple MNIST convnet: inference.</summary>
+public class ConvPredict() : PredictBenchmark(() => new SimpleConvNet(1));

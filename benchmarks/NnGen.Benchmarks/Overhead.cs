@@ -14,20 +14,20 @@ internal static class Overhead
 {
     public static void Run(int blocks)
     {
-        var net = new MnistMlp(1);
+        var data = new Workloads.Epoch(() => new MnistMlp(1), 32);
+        var net = (MnistMlp)data.Net;
         var (x, _) = Workloads.Batch(1);
         float[] output = new float[10];
-        var data = new Workloads.Epoch(32);
         int step = 0;
         Warm(() => net.Predict(x, output));
-        Warm(() => data.Step(net, step++));
+        Warm(() => data.Step(step++));
 
         double[] predict = new double[blocks], train = new double[blocks];
         for (int b = 0; b < blocks; b++)
         {
             // Interleaved, so both measures see the same load on the machine.
             predict[b] = PerCall(2_000, () => net.Predict(x, output));
-            train[b] = PerCall(50, () => data.Step(net, step++));
+            train[b] = PerCall(50, () => data.Step(step++));
         }
         Console.WriteLine($"predict_us {Median(predict):F3}");
         Console.WriteLine($"train_step_us {Median(train):F3}");

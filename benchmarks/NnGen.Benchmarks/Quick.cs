@@ -12,16 +12,16 @@ internal static class Quick
         Console.WriteLine($"kernels: {NnGen.Kernels.Simd.Description}, threads: {NnGen.Kernels.Workers.Count}, Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
         foreach (int batch in new[] { 32, 256 })
         {
-            INetwork n = new MnistMlp(1);
-            var data = new Workloads.Epoch(batch);
+            var data = new Workloads.Epoch(() => new MnistMlp(1), batch);
+            INetwork n = data.Net;
             int steps = data.Steps;
             var sw = Stopwatch.StartNew();
-            for (int i = 0; sw.ElapsedMilliseconds < 1500; i++) data.Step(n, i); // past tiered compilation
+            for (int i = 0; sw.ElapsedMilliseconds < 1500; i++) data.Step(i); // past tiered compilation
             sw.Restart();
-            for (int i = 0; i < steps; i++) data.Step(n, i);
+            for (int i = 0; i < steps; i++) data.Step(i);
             double step = sw.Elapsed.TotalSeconds;
             sw.Restart();
-            for (int i = 0; i < steps; i++) data.Gradients(n, i);
+            for (int i = 0; i < steps; i++) data.Gradients(i);
             double grads = sw.Elapsed.TotalSeconds;
             sw.Restart();
             for (int i = 0; i < steps; i++) n.Optimizer.Update(n.Parameters, n.Gradients);

@@ -16,24 +16,27 @@ internal static class Workloads
     }
 
     /// <summary>
-    /// 48,000 samples served batch after batch, as in one epoch of the tutorial. Distinct batches matter: training on one
-    /// batch over and over memorises it, the gradients shrink into denormal floats, and every multiply slows down.
+    /// A network (any of the 784-in, 10-out models, from <paramref name="create"/>) and 48,000 samples served batch after
+    /// batch, as in one epoch of the tutorial. Distinct batches matter: training on one batch over and over memorises it,
+    /// the gradients shrink into denormal floats, and every multiply slows down.
     /// </summary>
-    public sealed class Epoch(int batchSize)
+    public sealed class Epoch(Func<INetwork> create, int batchSize)
     {
-        private readonly float[] _x = Batch(48_000).X, _y = Batch(48_000).Y;
-        public int Steps => 48_000 / batchSize;
+        private const int Samples = 48_000;
+        private readonly float[] _x = Batch(Samples).X, _y = Batch(Samples).Y;
+        public INetwork Net { get; } = create();
+        public int Steps => Samples / batchSize;
 
-        public float Gradients(INetwork net, int step)
+        public float Gradients(int step)
         {
             int start = step % Steps * batchSize;
-            return net.ComputeGradients(_x.AsSpan(start * 784, batchSize * 784), _y.AsSpan(start * 10, batchSize * 10), out _);
+            return Net.ComputeGradients(_x.AsSpan(start * 784, batchSize * 784), _y.AsSpan(start * 10, batchSize * 10), out _);
         }
 
-        public void Step(INetwork net, int step)
+        public void Step(int step)
         {
-            Gradients(net, step);
-            net.Optimizer.Update(net.Parameters, net.Gradients);
+            Gradients(step);
+            Net.Optimizer.Update(Net.Parameters, Net.Gradients);
         }
     }
 }

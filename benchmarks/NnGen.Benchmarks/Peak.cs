@@ -1,0 +1,104 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Threading;
+
+namespace NnGen.Benchmarks;
+
+/// <summary>
+/// `peak`: the machine's float FMA throughput, the ceiling the benchmarks' GFLOP/s are compared against
+/// (benchmarks/compare.py). Twelve independent fused multiply-add chains (more than latency × FMA units, so the units never
+/// wait) on Vector256 and, if accelerated, Vector512; the higher of the two. On one thread and on one thread per core
+/// (<see cref="Environment.ProcessorCount"/>), each the median of three runs of about half a second. Prints JSON.
+/// </summary>
+internal static class Peak
+{
+    private const int Chains = 12;
+
+    public static void Run()
+    {
+        var (one256, all256) = Measure<W256, Vector256<float>>();
+        var (one512, all512) = Vector512.IsHardwareAccelerated ? Measure<W512, Vector512<float>>() : (0, 0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $$"""{"gflops1": {{Math.Max(one256, one512):F1}}, "gflopsAll": {{Math.Max(all256, all512):F1}}, "threads": {{Environment.ProcessorCount}}, "gflops1Vector256": {{one256:F1}}, "gflops1Vector512": {{one512:F1}}}"""));
+    }
+
+    /// <summary>GFLOP/s on one thread and on all cores.</summary>
+    private static (double One, double All) Measure<TW, TV>() where TW : struct, IWidth<TV> where TV : struct
+    {
+        long iterations = 1 << 16;
+        while (Seconds<TW, TV>(1, iterations) < 0.5) iterations *= 2; // also warms the kernel past tiered compilation
+        double flops = (double)iterations * Chains * (Unsafe.SizeOf<TV>() / sizeof(float)) * 2;
+        double[] one = new double[3], all = new double[3];
+        for (int r = 0; r < one.Length; r++)
+        {
+            one[r] = flops / Seconds<TW, TV>(1, iterations) / 1e9;
+            all[r] = flops * Environment.ProcessorCount / Seconds<TW, TV>(Environment.ProcessorCount, iterations) / 1e9;
+        }
+        return (Median(one), Median(all));
+    }
+
+    /// <summary>Wall time of <paramref name="threads"/> threads each running the chains for <paramref name="iterations"/>.</summary>
+    private static double Seconds<TW, TV>(int threads, long iterations) where TW : struct, IWidth<TV> where TV : struct
+    {
+        using var start = new Barrier(threads + 1);
+        var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            Sink<TV>.Value = RunChains<TW, TV>(iterations);
+        })).ToArray();
+        foreach (var w in workers) w.Start();
+        start.SignalAndWait();
+        long t0 = Stopwatch.GetTimestamp();
+        foreach (var w in workers) w.Join();
+        return Stopwatch.GetElapsedTime(t0).TotalSeconds;
+    }
+
+    private static double Median(double[] values) => values.Order().ElementAt(values.Length / 2);
+
+    /// <summary>The twelve chains, <c>a = a * b + c</c>, which converges to c / (1 - b) = 1: no overflow, no denormals.</summary>
+    private static TV RunChains<TW, TV>(long iterations) where TW : struct, IWidth<TV> where TV : struct
+    {
+        TV b = TW.Create(0.999f), c = TW.Create(0.001f);
+        TV a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b, a8 = b, a9 = b, a10 = b, a11 = b;
+        for (long i = 0; i < iterations; i++)
+        {
+            a0 = TW.Fma(a0, b, c); a1 = TW.Fma(a1, b, c); a2 = TW.Fma(a2, b, c); a3 = TW.Fma(a3, b, c);
+            a4 = TW.Fma(a4, b, c); a5 = TW.Fma(a5, b, c); a6 = TW.Fma(a6, b, c); a7 = TW.Fma(a7, b, c);
+            a8 = TW.Fma(a8, b, c); a9 = TW.Fma(a9, b, c); a10 = TW.Fma(a10, b, c); a11 = TW.Fma(a11, b, c);
+        }
+        // Summed without a call, which would make the JIT keep the chains in memory (no vector register survives a call).
+        a0 = TW.Fma(a0, b, a1); a2 = TW.Fma(a2, b, a3); a4 = TW.Fma(a4, b, a5); a6 = TW.Fma(a6, b, a7); a8 = TW.Fma(a8, b, a9); a10 = TW.Fma(a10, b, a11);
+        return TW.Fma(TW.Fma(TW.Fma(a0, b, a2), b, TW.Fma(a4, b, a6)), b, TW.Fma(a8, b, a10));
+    }
+
+    /// <summary>Where the chains' result goes, so the JIT cannot drop them.</summary>
+    private static class Sink<TV>
+    {
+        public static TV? Value;
+    }
+
+    /// <summary>One vector width (a struct, so each width gets its own specialised, inlined loop).</summary>
+    private interface IWidth<TV> where TV : struct
+    {
+        static abstract TV Create(float value);
+        static abstract TV Fma(TV a, TV b, TV c);
+    }
+
+    private readonly struct W256 : IWidth<Vector256<float>>
+    {
+        public static Vector256<float> Create(float value) => Vector256.Create(value);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+    }
+
+    private readonly struct W512 : IWidth<Vector512<float>>
+    {
+        public static Vector512<float> Create(float value) => Vector512.Create(value);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
+    }
+}

@@ -176,15 +176,21 @@ public static unsafe class Conv2DKernels
     private static void ForwardSimd(float* y, float* x, float* w, float* b, in Geometry g, bool relu, int p0, int p1)
     {
         int perSample = g.OH * g.OW;
+        // Runs of consecutive interior pixels share each kernel row load: four with 512-bit tiles (8 accumulators of
+        // 16 lanes), six with 256-bit ones (12 of 8 lanes, enough chains to cover the FMA latency on two pipes).
+        bool six = !Simd.IsEnabled512 && g.F % 16 == 0;
+        int group = six ? 6 : 4;
+        long* o = stackalloc long[6];
         int p = p0;
         while (p < p1)
         {
-            // Four consecutive interior pixels share each kernel row load; any other pixel runs alone. Both do the same
-            // per-element chain (bias, then the terms in (kh, kw, c) order), so the grouping never changes a result.
-            if (p + 4 <= p1 && InteriorRun(g, p, perSample, out long o0, out long o1, out long o2, out long o3))
+            // Any other pixel runs alone. Both do the same per-element chain (bias, then the terms in (kh, kw, c)
+            // order), so the grouping never changes a result.
+            if (p + group <= p1 && InteriorRun(g, p, perSample, group, o))
             {
-                Forward4(y + (long)p * g.F, x, o0, o1, o2, o3, w, b, g, relu);
-                p += 4;
+                if (six) Forward6(y + (long)p * g.F, x, o, w, b, g, relu);
+                else Forward4(y + (long)p * g.F, x, o[0], o[1], o[2], o[3], w, b, g, relu);
+                p += group;
             }
             else
             {
@@ -194,19 +200,61 @@ public static unsafe class Conv2DKernels
         }
     }
 
-    /// <summary>Whether pixels p..p+3 all have their whole window inside the input; if so, each one's window origin in x.</summary>
-    private static bool InteriorRun(in Geometry g, int p, int perSample, out long o0, out long o1, out long o2, out long o3)
+    /// <summary>Whether pixels p..p+count-1 all have their whole window inside the input; if so, each one's window origin in x.</summary>
+    private static bool InteriorRun(in Geometry g, int p, int perSample, int count, long* origins)
     {
-        o0 = o1 = o2 = o3 = 0;
         int n = p / perSample, oh = p % perSample / g.OW, ow = p % g.OW;
-        for (int j = 0; j < 4; j++)
+        for (int j = 0; j < count; j++)
         {
             if (!g.Interior(oh, ow)) return false;
-            long o = (((long)n * g.H + oh * g.SH - g.PT) * g.W + ow * g.SW - g.PL) * g.C;
-            switch (j) { case 0: o0 = o; break; case 1: o1 = o; break; case 2: o2 = o; break; default: o3 = o; break; }
+            origins[j] = (((long)n * g.H + oh * g.SH - g.PT) * g.W + ow * g.SW - g.PL) * g.C;
             if (++ow == g.OW) { ow = 0; if (++oh == g.OH) { oh = 0; n++; } }
         }
         return true;
+    }
+
+    /// <summary>Six interior pixels by runs of 16 filters in 256-bit registers (F a multiple of 16).</summary>
+    private static void Forward6(float* y, float* x, long* o, float* w, float* b, in Geometry g, bool relu)
+    {
+        int F = g.F, run = g.KW * g.C, rowStride = g.W * g.C;
+        for (int f = 0; f < F; f += 16)
+        {
+            Vector256<float> b0 = Vector256.Load(b + f), b1 = Vector256.Load(b + f + 8);
+            Vector256<float> c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                long row = (long)kh * rowStride;
+                float* x0 = x + o[0] + row, x1 = x + o[1] + row, x2 = x + o[2] + row, x3 = x + o[3] + row, x4 = x + o[4] + row, x5 = x + o[5] + row;
+                float* wp = w + (long)kh * run * F + f;
+                for (int t = 0; t < run; t++, wp += F)
+                {
+                    Vector256<float> w0 = Vector256.Load(wp), w1 = Vector256.Load(wp + 8);
+                    Vector256<float> a = Vector256.Create(x0[t]);
+                    c00 = Simd.MulAdd(a, w0, c00); c01 = Simd.MulAdd(a, w1, c01);
+                    a = Vector256.Create(x1[t]);
+                    c10 = Simd.MulAdd(a, w0, c10); c11 = Simd.MulAdd(a, w1, c11);
+                    a = Vector256.Create(x2[t]);
+                    c20 = Simd.MulAdd(a, w0, c20); c21 = Simd.MulAdd(a, w1, c21);
+                    a = Vector256.Create(x3[t]);
+                    c30 = Simd.MulAdd(a, w0, c30); c31 = Simd.MulAdd(a, w1, c31);
+                    a = Vector256.Create(x4[t]);
+                    c40 = Simd.MulAdd(a, w0, c40); c41 = Simd.MulAdd(a, w1, c41);
+                    a = Vector256.Create(x5[t]);
+                    c50 = Simd.MulAdd(a, w0, c50); c51 = Simd.MulAdd(a, w1, c51);
+                }
+            }
+            if (relu)
+            {
+                c00 = Relu(c00); c01 = Relu(c01); c10 = Relu(c10); c11 = Relu(c11); c20 = Relu(c20); c21 = Relu(c21);
+                c30 = Relu(c30); c31 = Relu(c31); c40 = Relu(c40); c41 = Relu(c41); c50 = Relu(c50); c51 = Relu(c51);
+            }
+            c00.Store(y + f); c01.Store(y + f + 8);
+            c10.Store(y + F + f); c11.Store(y + F + f + 8);
+            c20.Store(y + 2 * F + f); c21.Store(y + 2 * F + f + 8);
+            c30.Store(y + 3 * F + f); c31.Store(y + 3 * F + f + 8);
+            c40.Store(y + 4 * F + f); c41.Store(y + 4 * F + f + 8);
+            c50.Store(y + 5 * F + f); c51.Store(y + 5 * F + f + 8);
+        }
     }
 
     private static void Forward4(float* y, float* x, long o0, long o1, long o2, long o3, float* w, float* b, in Geometry g, bool relu)

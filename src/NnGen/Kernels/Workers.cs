@@ -27,8 +27,9 @@ public interface IParallelWork
 /// trained on two threads) simply runs all its parts on the calling thread, so callers never oversubscribe the cores.</para>
 /// <para>A part a worker has claimed must still be waited for. When that wait is long against the section's own pace
 /// (the worker was descheduled mid-part: another process holds its core), the pool runs the following sections on the
-/// caller alone for a while (<see cref="StallPolicy"/>), 2 ms at first, doubling up to 250 ms while the stalls go on, so
-/// a busy machine costs about what one thread costs instead of a scheduler time slice per section.</para>
+/// caller alone for a while (<see cref="StallPolicy"/>), 2 ms at first, doubling up to 250 ms while stalls keep coming
+/// within a second of each other, so a busy machine costs about what one thread costs instead of a scheduler time slice
+/// per section.</para>
 /// <para>Results do not depend on which thread runs a part or on how many parts there are: every caller's kernels
 /// compute each number by the same instructions whatever range they are given.</para>
 /// </remarks>
@@ -42,7 +43,7 @@ public static class Workers
     public const int MinParallelWork = 1 << 15;
 
     /// <summary>Parts per thread in a section: more lets the caller take over the share of a worker that is late, fewer costs less per part.</summary>
-    public const int PartsPerThread = 2;
+    public const int PartsPerThread = 1;
 
     /// <summary>Threads a parallel section uses, the caller included.</summary>
     public static readonly int Count = ChooseCount();
@@ -203,14 +204,17 @@ public static class Workers
 /// <summary>
 /// When to run parallel sections serially. A join that waited more than twice a part's own time, and more than
 /// <see cref="MinStall"/>, is a stall: the next <see cref="Penalty"/> of sections run on the caller alone, and each stall
-/// in a row doubles the penalty (from <see cref="MinPenalty"/> up to <see cref="MaxPenalty"/>); a join on time halves it.
-/// Times in <see cref="Stopwatch"/> ticks.
+/// within <see cref="Forgiveness"/> of the one before doubles the penalty (from <see cref="MinPenalty"/> up to
+/// <see cref="MaxPenalty"/>), so a machine that stays busy soon costs one probe per quarter second; once
+/// <see cref="Forgiveness"/> has passed without a stall, the penalty is back to its minimum. Times in
+/// <see cref="Stopwatch"/> ticks.
 /// </summary>
 internal struct StallPolicy
 {
     public static readonly long MinStall = Workers.Timestamps(TimeSpan.FromMicroseconds(20));
     public static readonly long MinPenalty = Workers.Timestamps(TimeSpan.FromMilliseconds(2));
     public static readonly long MaxPenalty = Workers.Timestamps(TimeSpan.FromMilliseconds(250));
+    public static readonly long Forgiveness = Workers.Timestamps(TimeSpan.FromSeconds(1));
 
     /// <summary>Until this time, sections run serially.</summary>
     public long SerialUntil;
@@ -218,7 +222,10 @@ internal struct StallPolicy
     /// <summary>The serial spell the next stall starts.</summary>
     public long Penalty;
 
-    public static StallPolicy Initial => new() { Penalty = MinPenalty };
+    /// <summary>When the last stall was recorded.</summary>
+    public long LastStall;
+
+    public static StallPolicy Initial => new() { Penalty = MinPenalty, LastStall = long.MinValue / 2 };
 
     /// <summary>Whether a section starting at <paramref name="now"/> runs on the caller alone.</summary>
     public readonly bool Serial(long now) => now < SerialUntil;
@@ -228,11 +235,12 @@ internal struct StallPolicy
     {
         if (wait > 2 * perPart && wait > MinStall)
         {
+            if (now - LastStall > Forgiveness) Penalty = MinPenalty;
             SerialUntil = now + Penalty;
             Penalty = Math.Min(2 * Penalty, MaxPenalty);
+            LastStall = now;
             return true;
         }
-        Penalty = Math.Max(Penalty / 2, MinPenalty);
         return false;
     }
 }

@@ -101,7 +101,7 @@ public class WorkersTests
     }
 
     [Fact]
-    public void The_stall_policy_goes_serial_after_a_long_wait_doubles_its_spell_and_halves_it_on_time()
+    public void The_stall_policy_goes_serial_after_a_long_wait_doubles_its_spell_while_stalls_recur_and_forgives_after_a_second()
     {
         long ms = Workers.Timestamps(TimeSpan.FromMilliseconds(1)), us = Workers.Timestamps(TimeSpan.FromMicroseconds(1));
         var policy = StallPolicy.Initial;
@@ -109,23 +109,26 @@ public class WorkersTests
         // On time: a wait of twice the part's time, or under 20 us, is not a stall.
         Assert.False(policy.Record(wait: 200 * us, perPart: 100 * us, now: 0));
         Assert.False(policy.Record(wait: 19 * us, perPart: 1 * us, now: 0));
-        Assert.Equal(StallPolicy.MinPenalty, policy.Penalty);
-        // A stall: serial for 2 ms from its end, and the next spell 4 ms.
+        Assert.False(policy.Serial(0));
+        // A stall: serial for 2 ms from its end.
         Assert.True(policy.Record(wait: 5 * ms, perPart: 100 * us, now: 10 * ms));
         Assert.True(policy.Serial(10 * ms));
         Assert.True(policy.Serial(12 * ms - 1));
         Assert.False(policy.Serial(12 * ms));
-        Assert.Equal(2 * StallPolicy.MinPenalty, policy.Penalty);
+        // On-time joins in between do not shorten the next spell: a stall within a second of the last one doubles it.
+        Assert.False(policy.Record(wait: 1 * us, perPart: 100 * us, now: 13 * ms));
         Assert.True(policy.Record(wait: 5 * ms, perPart: 100 * us, now: 20 * ms));
         Assert.True(policy.Serial(24 * ms - 1));
         Assert.False(policy.Serial(24 * ms));
-        // Stalls in a row double the spell up to 250 ms.
-        for (int i = 0; i < 20; i++) policy.Record(wait: 5 * ms, perPart: 100 * us, now: 30 * ms);
-        Assert.Equal(StallPolicy.MaxPenalty, policy.Penalty);
-        // A join on time halves it, never below 2 ms.
-        policy.Record(wait: 1 * us, perPart: 100 * us, now: 40 * ms);
-        Assert.Equal(StallPolicy.MaxPenalty / 2, policy.Penalty);
-        for (int i = 0; i < 20; i++) policy.Record(wait: 1 * us, perPart: 100 * us, now: 40 * ms);
-        Assert.Equal(StallPolicy.MinPenalty, policy.Penalty);
+        // Stalls that keep coming double it up to 250 ms.
+        long now = 30 * ms;
+        for (int i = 0; i < 20; i++, now += 300 * ms) policy.Record(wait: 5 * ms, perPart: 100 * us, now: now);
+        Assert.True(policy.Serial(now - 300 * ms + 250 * ms - 1));
+        Assert.False(policy.Serial(now - 300 * ms + 250 * ms));
+        // A stall more than a second after the last one starts again from 2 ms.
+        now += 1001 * ms;
+        Assert.True(policy.Record(wait: 5 * ms, perPart: 100 * us, now: now));
+        Assert.True(policy.Serial(now + 2 * ms - 1));
+        Assert.False(policy.Serial(now + 2 * ms));
     }
 }

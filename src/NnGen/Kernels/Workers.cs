@@ -16,7 +16,7 @@ public interface IParallelWork
 
 /// <summary>
 /// A fork-join pool sized to the machine's cores (at most <see cref="MaxThreads"/>), made for the many short parallel
-/// sections of a training step. A section is cut into <see cref="PartsPerThread"/> parts per thread, and every thread,
+/// sections of a training step. A section is cut into <see cref="PartsPerThread"/> part per thread, and every thread,
 /// the caller first, claims the next unclaimed part until none is left, so a worker the operating system has not
 /// scheduled simply claims nothing and the caller runs its share. Workers spin briefly between sections before they
 /// sleep, so a hand-off costs well under a microsecond while training and nothing when idle. Allocation-free.
@@ -42,7 +42,10 @@ public static class Workers
     /// <summary>Multiply-adds below which a generated kernel runs on the calling thread: a hand-off costs about as much as this.</summary>
     public const int MinParallelWork = 1 << 15;
 
-    /// <summary>Parts per thread in a section: more lets the caller take over the share of a worker that is late, fewer costs less per part.</summary>
+    /// <summary>
+    /// Parts per thread in a section. One: more parts would cut the kernels' ranges below their register tiles (two
+    /// per thread tripled the convnet's training step), and the caller already takes any part a late worker has not claimed.
+    /// </summary>
     public const int PartsPerThread = 1;
 
     /// <summary>Threads a parallel section uses, the caller included.</summary>
@@ -203,7 +206,8 @@ public static class Workers
 
 /// <summary>
 /// When to run parallel sections serially. A join that waited more than twice a part's own time, and more than
-/// <see cref="MinStall"/>, is a stall: the next <see cref="Penalty"/> of sections run on the caller alone, and each stall
+/// <see cref="MinStall"/> (500 us: a descheduled worker costs a scheduler time slice, a millisecond or more; at 20 us a
+/// quiet machine's hiccups counted as stalls several times a second and kept two threads serial), is a stall: the next <see cref="Penalty"/> of sections run on the caller alone, and each stall
 /// within <see cref="Forgiveness"/> of the one before doubles the penalty (from <see cref="MinPenalty"/> up to
 /// <see cref="MaxPenalty"/>), so a machine that stays busy soon costs one probe per quarter second; once
 /// <see cref="Forgiveness"/> has passed without a stall, the penalty is back to its minimum. Times in
@@ -211,7 +215,7 @@ public static class Workers
 /// </summary>
 internal struct StallPolicy
 {
-    public static readonly long MinStall = Workers.Timestamps(TimeSpan.FromMicroseconds(20));
+    public static readonly long MinStall = Workers.Timestamps(TimeSpan.FromMicroseconds(500));
     public static readonly long MinPenalty = Workers.Timestamps(TimeSpan.FromMilliseconds(2));
     public static readonly long MaxPenalty = Workers.Timestamps(TimeSpan.FromMilliseconds(250));
     public static readonly long Forgiveness = Workers.Timestamps(TimeSpan.FromSeconds(1));

@@ -192,6 +192,12 @@ public static unsafe class Conv2DKernels
                 else Forward4(y + (long)p * g.F, x, o[0], o[1], o[2], o[3], w, b, g, relu);
                 p += group;
             }
+            else if (six && p + 4 <= p1 && InteriorRun(g, p, perSample, 4, o))
+            {
+                // The end of an interior run too short for six.
+                Forward4(y + (long)p * g.F, x, o[0], o[1], o[2], o[3], w, b, g, relu);
+                p += 4;
+            }
             else
             {
                 Forward1(y + (long)p * g.F, x, w, b, g, relu, p / perSample, p % perSample / g.OW, p % g.OW);

@@ -4,12 +4,20 @@ using FashionMnistSample;
 
 namespace NnGen.Benchmarks;
 
-/// <summary>`quick`: a Stopwatch run of the same workloads, for fast iteration while tuning kernels (BenchmarkDotNet is the reference).</summary>
+/// <summary>
+/// `quick`: a Stopwatch run of the same workloads, for fast iteration while tuning kernels (BenchmarkDotNet is the
+/// reference). `quick predict` runs only the single-sample Predict loop, long enough to profile.
+/// </summary>
 internal static class Quick
 {
-    public static void Run()
+    public static void Run(string? only)
     {
         Console.WriteLine($"kernels: {NnGen.Kernels.Simd.Description}, threads: {NnGen.Kernels.Workers.Count}, Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
+        if (only == "predict")
+        {
+            PredictOne(1_000_000);
+            return;
+        }
         foreach (int batch in new[] { 32, 256 })
         {
             var data = new Workloads.Epoch(() => new MnistMlp(1), batch);
@@ -46,12 +54,18 @@ internal static class Quick
             var sw = Stopwatch.StartNew();
             for (int i = 0; i < 50; i++) net.Predict(x, outputs);
             Console.WriteLine($"predict batch 1000: {50_000 / sw.Elapsed.TotalSeconds:N0} samples/s");
-            float[] one = x.AsSpan(0, 784).ToArray();
-            float[] o = new float[10];
-            for (int i = 0; i < 20000; i++) net.Predict(one, o);
-            sw.Restart();
-            for (int i = 0; i < 100000; i++) net.Predict(one, o);
-            Console.WriteLine($"predict batch 1: {sw.Elapsed.TotalMilliseconds * 1000 / 100000:F2} us per sample");
         }
+        PredictOne(100_000);
+    }
+
+    private static void PredictOne(int calls)
+    {
+        var net = new MnistMlp(1);
+        float[] one = Workloads.Batch(1).X;
+        float[] o = new float[10];
+        for (int i = 0; i < 20000; i++) net.Predict(one, o);
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < calls; i++) net.Predict(one, o);
+        Console.WriteLine($"predict batch 1: {sw.Elapsed.TotalMilliseconds * 1000 / calls:F2} us per sample");
     }
 }

@@ -15,7 +15,7 @@ namespace NnGen.Tests.Numerics;
 /// </summary>
 internal static class DenseKernelCheck
 {
-    public static readonly int[] Widths = [1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 256];
+    public static readonly int[] Widths = [1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 160, 256];
     public static readonly int[] Depths = [1, 3, 784];
     public const int MaxRows = 9;
 

@@ -27,6 +27,14 @@ internal static class Peak
             $$"""{"gflops1": {{Math.Max(one256, one512):F1}}, "gflopsAll": {{Math.Max(all256, all512):F1}}, "threads": {{Environment.ProcessorCount}}, "gflops1Vector256": {{one256:F1}}, "gflops1Vector512": {{one512:F1}}, "readSeedWeightsGBs": {{read:F1}}, "readSeedWeightsUs": {{SeedWeights * sizeof(float) / read / 1e3:F2}}}"""));
     }
 
+    /// <summary>GFLOP/s on one thread and on all cores, the better of the two vector widths.</summary>
+    public static (double One, double All) Measure()
+    {
+        var (one256, all256) = Measure<W256, Vector256<float>>();
+        var (one512, all512) = Vector512.IsHardwareAccelerated ? Measure<W512, Vector512<float>>() : (0, 0);
+        return (Math.Max(one256, one512), Math.Max(all256, all512));
+    }
+
     /// <summary>The seed model's weights and biases (784·256 + 256 + 256·128 + 128 + 128·10 + 10): what one single-sample Predict must read.</summary>
     private const int SeedWeights = 235_146;
 

@@ -20,9 +20,6 @@ internal static class Emitter
 {
     public const string Version = "0.1.0";
 
-    /// <summary>NnGen.Kernels.Workers.MinParallelWork: multiply-adds below which a section runs on the calling thread.</summary>
-    public const int MinParallelWork = 1 << 15;
-
 
     public static string Emit(NetworkSpec spec)
     {
@@ -275,9 +272,9 @@ internal static class Emitter
     /// A kernel call: through the worker pool when its split dimension has at least two blocks to share out, directly
     /// otherwise (a 10-unit output layer is one block of columns; handing half of nothing to another core only costs).
     /// </summary>
-    // The work per sample is capped at the threshold, which keeps every decision and cannot overflow for any batch under 65,536 rows.
+    // The work in 64 bits: rows times a layer's multiply-adds per sample overflows an int from a few thousand rows.
     private static string RunTask(ParallelTask t) => t.Splittable
-        ? $"Run({TaskConstant(t)}, rows * {System.Math.Min(t.Work, MinParallelWork)});"
+        ? $"Run({TaskConstant(t)}, rows * {t.Work}L);"
         : $"((global::NnGen.Kernels.IParallelWork)this).Execute({TaskConstant(t)}, 0, 1);";
 
     private static void EmitForward(CodeWriter w, NetworkSpec spec, EquatableArray<LayerShape> shapes)
@@ -350,7 +347,7 @@ internal static class Emitter
         var tasks = Enumerable.Range(0, shapes.Count).SelectMany(i => shapes[i].Layer.Tasks(Context(spec, shapes, i))).ToList();
         for (int t = 0; t < tasks.Count; t++) w.Line($"private const int {TaskConstant(tasks[t])} = {t};");
         w.Line();
-        w.Open("private void Run(int task, int work)");
+        w.Open("private void Run(int task, long work)");
         w.Line("if (work >= global::NnGen.Kernels.Workers.MinParallelWork && global::NnGen.Kernels.Workers.Count > 1) global::NnGen.Kernels.Workers.Run(this, task);");
         w.Line("else ((global::NnGen.Kernels.IParallelWork)this).Execute(task, 0, 1);");
         w.Close();

@@ -53,7 +53,7 @@ internal static class GeneratedMembers
         new("Forward", "method", [ReadOnlySpan, "int", "bool"]),
         new("Penalty", "method", []),
         new("Backward", "method", [ReadOnlySpan, "int"]),
-        new("Run", "method", ["int", "int"]),
+        new("Run", "method", ["int", "long"]),
     ];
 
     /// <summary>Every member generated for a network of <paramref name="denseLayers"/> Dense layers.</summary>

@@ -39,8 +39,13 @@ public static class Workers
     /// <summary>Upper bound on threads used (the machine this was tuned on has 2 cores).</summary>
     public const int MaxThreads = 8;
 
-    /// <summary>Multiply-adds below which a generated kernel runs on the calling thread: a hand-off costs about as much as this.</summary>
-    public const int MinParallelWork = 1 << 15;
+    /// <summary>
+    /// Multiply-adds below which a generated kernel runs on the calling thread. A section costs about 2 us of hand-off
+    /// and join on the 2-core VM, so it pays from about 10 us of one core's work: the `scaling` benchmark found two threads
+    /// at 0.65-0.75x of one on sections of 262,144 multiply-adds, level at about a million, ahead from four million
+    /// (docs/benchmarks.md#how-cost-grows); 1 &lt;&lt; 15 before 2026-12-03.
+    /// </summary>
+    public const int MinParallelWork = 1 << 19;
 
     /// <summary>
     /// Parts per thread in a section. One: more parts would cut the kernels' ranges below their register tiles (two

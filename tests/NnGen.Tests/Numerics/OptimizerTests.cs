@@ -35,6 +35,50 @@ public class OptimizerTests
         Assert.True(p[0] > 0.25f + 4.9e-3f); // 5 steps of about lr each, up-hill against the negative gradient
     }
 
+    public static TheoryData<string> Optimizers => ["adam", "adamw", "rmsprop", "sgd"];
+
+    private static IOptimizer Create(string kind) => kind switch
+    {
+        "adam" => new Adam(learningRate: 0.01f, clipValue: 0.4f),
+        "adamw" => new AdamW(learningRate: 0.01f, weightDecay: 0.1f),
+        "rmsprop" => new RmsProp(learningRate: 0.01f, momentum: 0.5f, centered: true),
+        _ => new Sgd(learningRate: 0.1f, momentum: 0.9f, nesterov: true),
+    };
+
+    /// <summary>
+    /// A block long enough to be split over the worker pool (OptimizerBase updates 65,536 parameters or more in parts,
+    /// each with its own offset into the optimizer's state) gives, bit for bit, what the same optimizer gives a short
+    /// block run in one pass: windows at the start, around the two-part and three-part boundaries, and at the end.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Optimizers))]
+    public void A_split_update_equals_one_pass_on_every_part(string kind)
+    {
+        const int n = 3 * 65_536 + 5, window = 64;
+        var rng = new Random(kind.Length);
+        float[] p = new float[n], g = new float[n];
+        for (int i = 0; i < n; i++) p[i] = (float)(rng.NextDouble() - 0.5);
+        IOptimizer whole = Create(kind);
+        var gradients = new float[3][];
+        float[] start = (float[])p.Clone();
+        for (int step = 0; step < 3; step++)
+        {
+            gradients[step] = new float[n];
+            for (int i = 0; i < n; i++) gradients[step][i] = (float)(rng.NextDouble() - 0.5);
+            whole.Update(p, gradients[step]);
+        }
+        foreach (int from in new[] { 0, n / 2 - window / 2, n / 3 - window / 2, 2 * n / 3 - window / 2, n - window })
+        {
+            IOptimizer part = Create(kind);
+            float[] q = start.AsSpan(from, window).ToArray();
+            for (int step = 0; step < 3; step++) part.Update(q, gradients[step].AsSpan(from, window));
+            for (int i = 0; i < window; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(q[i]) == BitConverter.SingleToInt32Bits(p[from + i]),
+                    $"{kind}, parameter {from + i}: split update {p[from + i]:R}, one pass {q[i]:R}");
+        }
+        Assert.NotEqual(start[n - 1], p[n - 1]); // the last part was updated at all
+    }
+
     [Theory]
     [InlineData(0f, false, new[] { 0.95f, 0.9f, 0.85f })]          // p -= lr*g with g = 0.5, lr = 0.1
     [InlineData(0.9f, false, new[] { 0.95f, 0.855f, 0.7195f })]   // u = 0.9u - 0.05; p += u

@@ -54,9 +54,20 @@ public class OptimizerTests
     [MemberData(nameof(Optimizers))]
     public void A_split_update_equals_one_pass_on_every_part(string kind)
     {
+        // Repeated, spread over half a second: a section runs serially while another test's section holds the pool or
+        // the stall policy is in a serial spell, and the check must see at least one real split.
+        for (int repetition = 0; repetition < 20; repetition++)
+        {
+            SplitUpdateEqualsOnePass(kind, repetition);
+            System.Threading.Thread.Sleep(25);
+        }
+    }
+
+    private static void SplitUpdateEqualsOnePass(string kind, int seed)
+    {
         const int n = 3 * 65_536 + 5, window = 64;
-        var rng = new Random(kind.Length);
-        float[] p = new float[n], g = new float[n];
+        var rng = new Random(kind.Length * 100 + seed);
+        float[] p = new float[n];
         for (int i = 0; i < n; i++) p[i] = (float)(rng.NextDouble() - 0.5);
         IOptimizer whole = Create(kind);
         var gradients = new float[3][];
@@ -77,6 +88,50 @@ public class OptimizerTests
                     $"{kind}, parameter {from + i}: split update {p[from + i]:R}, one pass {q[i]:R}");
         }
         Assert.NotEqual(start[n - 1], p[n - 1]); // the last part was updated at all
+    }
+
+    private sealed class Fixed(float rate) : LearningRateSchedule
+    {
+        public override float GetLearningRate(long step) => rate;
+    }
+
+    [Theory]
+    [InlineData(-1e-3f)]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void A_schedule_that_returns_a_negative_or_non_finite_rate_stops_the_update_before_it_changes_anything(float rate)
+    {
+        var adam = new Adam { Schedule = new Fixed(rate) };
+        float[] p = [0.5f, -0.25f];
+        var e = Assert.Throws<InvalidOperationException>(() => adam.Update(p, [0.1f, 0.2f]));
+        Assert.Contains($"returned {rate} for step 0", e.Message);
+        Assert.Contains("Fixed", e.Message);
+        Assert.Equal([0.5f, -0.25f], p);
+        Assert.Equal(0, adam.Iterations);
+    }
+
+    [Fact]
+    public void A_schedule_may_return_zero_which_leaves_the_parameters_as_they_are()
+    {
+        var adam = new Adam { Schedule = new Fixed(0f) };
+        float[] p = [0.5f, -0.25f];
+        adam.Update(p, [0.1f, 0.2f]);
+        Assert.Equal([0.5f, -0.25f], p);
+        Assert.Equal(1, adam.Iterations);
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(-1f)]
+    [InlineData(float.NaN)]
+    public void A_clip_value_or_norm_that_is_not_positive_and_finite_is_refused_by_name(float value)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(clipValue: value));
+        Assert.Equal("clipValue", e.ParamName);
+        Assert.Contains("clipValue must be a positive, finite number", e.Message);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd(globalClipNorm: value));
+        Assert.Equal("globalClipNorm", e.ParamName);
+        Assert.Contains("globalClipNorm must be a positive, finite number", e.Message);
     }
 
     [Theory]

@@ -63,7 +63,7 @@ internal static class Scaling
     public sealed record MemoryFigure(string Name, long Parameters, long ParameterBytes, long DataBytes, long WorkingSetBeforeBytes, long PeakWorkingSetBytes, long AllocatedByFitBytes);
     public sealed record Report(double PeakOne, double PeakAll, int Cores, string Kernels, List<Child> Runs, List<MemoryFigure> Memory);
 
-    /// <summary>Training step: 2·B·w² multiply-adds per layer forward, twice that backward but for the first layer's input gradient.</summary>
+    /// <summary>Training step: 2·B·w² FLOPs per layer forward, twice that backward but for the first layer's input gradient (no one needs it).</summary>
     public static double TrainFlops(int width, int batch) => 10.0 * batch * width * width;
 
     public static double PredictFlops(int width, int batch) => 4.0 * batch * width * width;

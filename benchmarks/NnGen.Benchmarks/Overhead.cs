@@ -1,6 +1,5 @@
 using System;
 using System.Diagnostics;
-using System.Linq;
 using FashionMnistSample;
 
 namespace NnGen.Benchmarks;
@@ -26,29 +25,16 @@ internal static class Overhead
         for (int b = 0; b < blocks; b++)
         {
             // Interleaved, so both measures see the same load on the machine.
-            predict[b] = PerCall(2_000, () => net.Predict(x, output));
-            train[b] = PerCall(50, () => data.Step(step++));
+            predict[b] = Timing.PerCallUs(2_000, () => net.Predict(x, output));
+            train[b] = Timing.PerCallUs(50, () => data.Step(step++));
         }
-        Console.WriteLine($"predict_us {Median(predict):F3}");
-        Console.WriteLine($"train_step_us {Median(train):F3}");
+        Console.WriteLine($"predict_us {Timing.Median(predict):F3}");
+        Console.WriteLine($"train_step_us {Timing.Median(train):F3}");
     }
 
     private static void Warm(Action call)
     {
         var sw = Stopwatch.StartNew();
         while (sw.ElapsedMilliseconds < 1500) call(); // past tiered compilation
-    }
-
-    private static double PerCall(int calls, Action call)
-    {
-        long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < calls; i++) call();
-        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / calls;
-    }
-
-    private static double Median(double[] values)
-    {
-        double[] sorted = values.OrderBy(v => v).ToArray();
-        return sorted[sorted.Length / 2];
     }
 }

@@ -20,8 +20,7 @@ internal static class Peak
 
     public static void Run()
     {
-        var (one256, all256) = Measure<W256, Vector256<float>>();
-        var (one512, all512) = Vector512.IsHardwareAccelerated ? Measure<W512, Vector512<float>>() : (0, 0);
+        var (one256, all256, one512, all512) = MeasureWidths();
         double read = ReadGBPerSecond(SeedWeights);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $$"""{"gflops1": {{Math.Max(one256, one512):F1}}, "gflopsAll": {{Math.Max(all256, all512):F1}}, "threads": {{Environment.ProcessorCount}}, "gflops1Vector256": {{one256:F1}}, "gflops1Vector512": {{one512:F1}}, "readSeedWeightsGBs": {{read:F1}}, "readSeedWeightsUs": {{SeedWeights * sizeof(float) / read / 1e3:F2}}}"""));
@@ -30,9 +29,16 @@ internal static class Peak
     /// <summary>GFLOP/s on one thread and on all cores, the better of the two vector widths.</summary>
     public static (double One, double All) Measure()
     {
+        var (one256, all256, one512, all512) = MeasureWidths();
+        return (Math.Max(one256, one512), Math.Max(all256, all512));
+    }
+
+    /// <summary>GFLOP/s on one thread and on all cores for Vector256 and, if accelerated, Vector512 (0 otherwise).</summary>
+    private static (double One256, double All256, double One512, double All512) MeasureWidths()
+    {
         var (one256, all256) = Measure<W256, Vector256<float>>();
         var (one512, all512) = Vector512.IsHardwareAccelerated ? Measure<W512, Vector512<float>>() : (0, 0);
-        return (Math.Max(one256, one512), Math.Max(all256, all512));
+        return (one256, all256, one512, all512);
     }
 
     /// <summary>The seed model's weights and biases (784·256 + 256 + 256·128 + 128 + 128·10 + 10): what one single-sample Predict must read.</summary>
@@ -89,7 +95,7 @@ internal static class Peak
             one[r] = flops / Seconds<TW, TV>(1, iterations) / 1e9;
             all[r] = flops * Environment.ProcessorCount / Seconds<TW, TV>(Environment.ProcessorCount, iterations) / 1e9;
         }
-        return (Median(one), Median(all));
+        return (Timing.Median(one), Timing.Median(all));
     }
 
     /// <summary>Wall time of <paramref name="threads"/> threads each running the chains for <paramref name="iterations"/>.</summary>
@@ -107,8 +113,6 @@ internal static class Peak
         foreach (var w in workers) w.Join();
         return Stopwatch.GetElapsedTime(t0).TotalSeconds;
     }
-
-    private static double Median(double[] values) => values.Order().ElementAt(values.Length / 2);
 
     /// <summary>The twelve chains, <c>a = a * b + c</c>, which converges to c / (1 - b) = 1: no overflow, no denormals.</summary>
     private static TV RunChains<TW, TV>(long iterations) where TW : struct, IWidth<TV> where TV : struct

@@ -140,14 +140,8 @@ internal static class Scaling
         while (sw.Elapsed.TotalSeconds < warmUp || calls < 3) { call(); calls++; }
         int perBlock = Math.Max(1, (int)(0.003 * calls / sw.Elapsed.TotalSeconds));
         var blocks = new double[9];
-        for (int b = 0; b < blocks.Length; b++)
-        {
-            sw.Restart();
-            for (int i = 0; i < perBlock; i++) call();
-            blocks[b] = sw.Elapsed.TotalSeconds / perBlock;
-        }
-        Array.Sort(blocks);
-        return blocks[blocks.Length / 2];
+        for (int b = 0; b < blocks.Length; b++) blocks[b] = Timing.PerCallUs(perBlock, call) / 1e6;
+        return Timing.Median(blocks);
     }
 
     /// <summary>One epoch of Fit (batch 32) on 6,000 synthetic samples in a fresh process: its peak working set against the parameters.</summary>

@@ -43,8 +43,7 @@ public static class Workers
     /// Multiply-adds below which a generated kernel runs on the calling thread. A section costs about 2 us of hand-off
     /// and join on the 2-core VM (inferred from the sweep below), so it pays from about 10 us of one core's work: the
     /// `scaling` benchmark found two threads at 0.5-0.75x of one on sections of 262,144 multiply-adds, level at about a
-    /// million, ahead from four million
-    /// (docs/benchmarks.md#how-cost-grows); 1 &lt;&lt; 15 before 2026-12-03.
+    /// million, ahead from four million (docs/benchmarks.md#how-cost-grows); 1 &lt;&lt; 15 before 2026-12-03.
     /// </summary>
     public const int MinParallelWork = 1 << 19;
 

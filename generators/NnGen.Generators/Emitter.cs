@@ -166,7 +166,12 @@ internal static class Emitter
         w.Line("private static readonly global::NnGen.LayerInfo[] LayerInfos = new global::NnGen.LayerInfo[]");
         w.Line("{");
         foreach (LayerShape s in shapes)
-            w.Line($"    new global::NnGen.LayerInfo({Literal(s.Layer.Name)}, \"{s.Layer.Kind}\", {s.Inputs}, {s.Outputs}, {ActivationName(s.Layer.OutputActivation ?? ActivationKind.Linear)}, {s.Parameters}, {s.ParameterOffset}, {s.State}{(s.Output.Rank == 1 ? "" : $", new int[] {{ {string.Join(", ", s.Output.Dims)} }}")}),");
+        {
+            var info = new List<string>();
+            if (s.Input.Rank != 1) info.Add($"InputShape = new int[] {{ {string.Join(", ", s.Input.Dims)} }}");
+            info.AddRange(s.Layer.Info(s));
+            w.Line($"    new global::NnGen.LayerInfo({Literal(s.Layer.Name)}, \"{s.Layer.Kind}\", {s.Inputs}, {s.Outputs}, {ActivationName(s.Layer.OutputActivation ?? ActivationKind.Linear)}, {s.Parameters}, {s.ParameterOffset}, {s.State}{(s.Output.Rank == 1 ? "" : $", new int[] {{ {string.Join(", ", s.Output.Dims)} }}")}){(info.Count == 0 ? "" : $" {{ {string.Join(", ", info)} }}")},");
+        }
         w.Line("};");
         w.Line();
         w.Line($"string global::NnGen.INetwork.Name => {Literal(spec.ModelName)};");

@@ -89,4 +89,25 @@ public sealed record LayerInfo(string Name, string Type, int InputUnits, int Out
 {
     /// <summary>The output shape as Keras's summary prints it: <c>(None, 26, 26, 32)</c>.</summary>
     public string KerasShape => "(None, " + string.Join(", ", OutputShape ?? [OutputUnits]) + ")";
+
+    /// <summary>The shape of one sample in, channels last; null means <c>[InputUnits]</c>.</summary>
+    public IReadOnlyList<int>? InputShape { get; init; }
+
+    /// <summary>Where the layer's non-trainable parameters start in <see cref="INetwork.NonTrainableParameters"/> (moving mean, then moving variance).</summary>
+    public int StateOffset { get; init; }
+
+    /// <summary>The window of a Conv2D or pooling layer; null for other kinds.</summary>
+    public LayerWindow? Window { get; init; }
+
+    /// <summary>Whether a Conv2D layer adds a bias (always for Dense) (its parameters are the kernel, then the bias).</summary>
+    public bool UseBias { get; init; } = true;
+
+    /// <summary>BatchNormalization's epsilon (as the generated code uses it), added to the variance before its square root; 0 for other kinds.</summary>
+    public float Epsilon { get; init; }
 }
+
+/// <summary>
+/// The window of a Conv2D or pooling layer over a channels-last image: its size, its step and the implicit zero padding on
+/// each side (TensorFlow's 'same' puts the odd row or column after the image).
+/// </summary>
+public readonly record struct LayerWindow(int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadTop, int PadLeft, int PadBottom, int PadRight);

@@ -61,6 +61,12 @@ internal sealed record Conv2DSpec(string Name, int Filters, int KernelSize, int 
     public override string Legend(LayerShape s) =>
         $"{s.Input} -> {s.Output}, {Activation.ToString().ToLowerInvariant()}; kernel ({KernelSize}, {KernelSize}, {s.Input.Dims[2]}, {Filters}){(UseBias ? $", bias ({Filters})" : "")}, strides {Strides}, {(Same ? "same" : "valid")}; {Int(s.Parameters)} parameters";
 
+    public override IEnumerable<string> Info(LayerShape s)
+    {
+        yield return $"Window = {WindowOver(s.Input).Info}";
+        if (!UseBias) yield return "UseBias = false";
+    }
+
     private static string KernelOffset(LayerShape s) => $"{s.Prefix}Kernel";
     private static string BiasOffset(LayerShape s) => $"{s.Prefix}Bias";
     private static string Geometry(LayerShape s) => $"{s.Prefix}Geometry";

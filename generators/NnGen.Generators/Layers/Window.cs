@@ -19,6 +19,8 @@ internal readonly record struct Window(int Height, int Width, int Channels, int 
     /// <summary>Rows (columns) of padding before the image with 'same': half the total, the odd one after, as TensorFlow.</summary>
     public int PadTop => Pad(Height, OutputHeight) / 2;
     public int PadLeft => Pad(Width, OutputWidth) / 2;
+    public int PadBottom => Pad(Height, OutputHeight) - PadTop;
+    public int PadRight => Pad(Width, OutputWidth) - PadLeft;
 
     private int Pad(int input, int output) => Same ? Math.Max((output - 1) * Stride + Size - input, 0) : 0;
 
@@ -27,6 +29,9 @@ internal readonly record struct Window(int Height, int Width, int Channels, int 
     /// <summary>The generated geometry value: <c>new Conv2DGeometry(h, w, c, f, k, k, s, s, top, left, oh, ow)</c>.</summary>
     public string Construction =>
         $"new global::NnGen.Kernels.Conv2DGeometry({Height}, {Width}, {Channels}, {Filters}, {Size}, {Size}, {Stride}, {Stride}, {PadTop}, {PadLeft}, {OutputHeight}, {OutputWidth})";
+
+    /// <summary>The window in the layer's description (INetwork.Layers): <c>new LayerWindow(k, k, s, s, top, left, bottom, right)</c>.</summary>
+    public string Info => $"new global::NnGen.LayerWindow({Size}, {Size}, {Stride}, {Stride}, {PadTop}, {PadLeft}, {PadBottom}, {PadRight})";
 
     /// <summary>
     /// Whether a window layer can take <paramref name="input"/>: an image (NNG0106), and with 'valid' padding a window

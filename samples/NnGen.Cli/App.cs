@@ -8,6 +8,7 @@ using System.Linq;
 using NnGen.Callbacks;
 using NnGen.Data;
 using NnGen.Metrics;
+using NnGen.Onnx;
 using NnGen.Plots;
 using NnGen.Terminal;
 using NnGen.Tuning;
@@ -15,7 +16,7 @@ using NnGen.Tuning;
 namespace NnGen.Cli;
 
 /// <summary>
-/// <c>NnGen.Cli train | evaluate | predict | tune</c>: the Keras tutorial's MLP from the command line. <see cref="Run"/> takes the
+/// <c>NnGen.Cli train | evaluate | predict | tune | export</c>: the Keras tutorial's MLP from the command line. <see cref="Run"/> takes the
 /// writers for normal output and errors, so tests run it in-process. A bad command line or a failure prints one line
 /// on the error writer and returns 2 (usage) or 1 (failure); nothing prints a stack trace. Output folders are checked
 /// (created and probe-written) before a command loads or trains anything.
@@ -270,9 +271,24 @@ public static class App
             return 0;
         });
 
-        return new RootCommand("NnGen's command line: train, evaluate, use and tune the Keras tutorial's MLP on 28x28 images (Fashion-MNIST by default).")
+        var onnx = new Option<string>("--onnx") { Description = "The ONNX model to write (model.onnx).", HelpName = "file", Required = true };
+        var export = new Command("export", "Write saved weights as an ONNX model (opset 17, a symbolic batch dimension) for ONNX Runtime and other tools.")
         {
-            train, evaluate, predict, tune,
+            weights, onnx,
+        };
+        export.SetAction(p =>
+        {
+            var model = Load(p.GetValue(weights)!);
+            string path = p.GetValue(onnx)!;
+            if (Directory.Exists(path)) throw new IOException($"--onnx: {path} is a directory, but a file is to be written there.");
+            model.SaveOnnx(path);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ONNX model: {path} ({new FileInfo(path).Length:N0} bytes, opset {OnnxExport.Opset}, input 'input' (batch, {MnistMlp.InputSize}), output 'output' (batch, {MnistMlp.OutputSize}))"));
+            return 0;
+        });
+
+        return new RootCommand("NnGen's command line: train, evaluate, use, tune and export the Keras tutorial's MLP on 28x28 images (Fashion-MNIST by default).")
+        {
+            train, evaluate, predict, tune, export,
         };
     }
 

@@ -11,7 +11,7 @@ namespace NnGen.Tests.Assessment;
 
 public sealed class CliTests : TempDirectoryTest
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();

@@ -52,3 +52,17 @@ public partial class StridedConvNet;
 [Dense(2)]
 public partial class ChannelSoftmaxNet;
 #pragma warning restore NNG0201
+
+/// <summary>
+/// Odd 'same' paddings for the ONNX export: the 4x4 kernel at stride 3 pads 7 rows 1 above and 2 below, the 3x3 pool at
+/// stride 1 pads 1 on each side, the 2x2 pool 0 before and 1 after; a per-channel BatchNormalization after pooling.
+/// </summary>
+[Sequential(InputShape = new[] { 7, 5, 2 }, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Sgd)]
+[Conv2D(3, 4, LeakyRelu, Strides = 3, Padding = Padding.Same)]
+[MaxPooling2D(3, Strides = 1, Padding = Padding.Same)]
+[AveragePooling2D(2, Strides = 1, Padding = Padding.Same)]
+[BatchNormalization(Epsilon = 0.05)]
+[Activation(Elu)]
+[Flatten]
+[Dense(3, Softmax)]
+public partial class OddPaddingNet;

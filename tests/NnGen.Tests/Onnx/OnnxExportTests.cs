@@ -35,11 +35,13 @@ public sealed class OnnxExportTests
 
     public static TheoryData<string> Networks => new(All.Keys);
 
+    internal static INetwork Create(string name) => All[name]();
+
     [Theory]
     [MemberData(nameof(Networks))]
     public void Export_RunInOnnxRuntime_GivesPredictsOutputs(string name)
     {
-        INetwork network = All[name]();
+        INetwork network = Create(name);
         Randomize(network, seed: name.Length);
         byte[] model = network.ToOnnx();
         foreach (int rows in new[] { 1, 7 })

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Consumes NnGen as a new user would: packs NnGen, NnGen.Plots and NnGen.Terminal into a local folder, creates a
+# Consumes NnGen as a new user would: packs NnGen, NnGen.Plots, NnGen.Terminal and NnGen.Onnx into a local folder, creates a
 # fresh `dotnet new console` app outside the repository that references them through a nuget.config (that folder plus
-# nuget.org), declares README's seed network, and builds and runs it in Debug (NnGen reached only through NnGen.Plots
-# and NnGen.Terminal) and in Release (NnGen referenced directly too): Summary, a short Fit on synthetic data,
-# Evaluate, Predict, Save/Load, a PNG from NnGen.Plots and NnGen.Terminal's progress choice.
+# nuget.org), declares README's seed network, and builds and runs it in Debug (NnGen reached only through NnGen.Plots,
+# NnGen.Terminal and NnGen.Onnx) and in Release (NnGen referenced directly too): Summary, a short Fit on synthetic data,
+# Evaluate, Predict, Save/Load, a PNG from NnGen.Plots, NnGen.Terminal's progress choice, and an ONNX export loaded back.
 # Fails on any warning or error of the pack, the build or the run. Usage: eng/consumer-check.sh [work-folder]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,7 +26,7 @@ version="0.0.0-consumer.$(date -u +%Y%m%d%H%M%S)"
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 trap 'rm -rf "$cache"/nngen*/"$version"; rmdir "$cache"/nngen* 2>/dev/null || true' EXIT
 mkdir -p "$feed"
-for project in src/NnGen/NnGen.csproj src/NnGen.Plots/NnGen.Plots.csproj src/NnGen.Terminal/NnGen.Terminal.csproj; do
+for project in src/NnGen/NnGen.csproj src/NnGen.Plots/NnGen.Plots.csproj src/NnGen.Terminal/NnGen.Terminal.csproj src/NnGen.Onnx/NnGen.Onnx.csproj; do
   run dotnet pack "$repo/$project" -c Release -o "$feed" -p:Version="$version"
 done
 
@@ -38,7 +38,7 @@ done
 for page in "$repo"/docs/diagnostics/NNG*.md; do
   grep -qx "docs/diagnostics/$(basename "$page")" <<<"$contents" || fail "NnGen.$version.nupkg has no docs/diagnostics/$(basename "$page")"
 done
-for package in NnGen.Plots NnGen.Terminal; do
+for package in NnGen.Plots NnGen.Terminal NnGen.Onnx; do
   grep -qx README.md <<<"$(unzip -Z1 "$feed/$package.$version.nupkg")" || fail "$package.$version.nupkg has no README.md"
 done
 
@@ -54,8 +54,8 @@ cat >"$app/nuget.config" <<XML
   </packageSources>
 </configuration>
 XML
-# First NnGen.Plots and NnGen.Terminal only: NnGen comes with them, and so must its generator and analyzers.
-for package in NnGen.Plots NnGen.Terminal; do
+# First NnGen.Plots, NnGen.Terminal and NnGen.Onnx only: NnGen comes with them, and so must its generator and analyzers.
+for package in NnGen.Plots NnGen.Terminal NnGen.Onnx; do
   run dotnet add "$app" package "$package" --version "$version"
 done
 
@@ -71,6 +71,7 @@ public partial class MnistMlp;
 CS
 cat >"$app/Program.cs" <<'CS'
 using NnGen;
+using NnGen.Onnx;
 using NnGen.Plots;
 using NnGen.Terminal;
 
@@ -106,6 +107,13 @@ var loaded = new MnistMlp(seed: 7);
 loaded.Load(weights);
 File.Delete(weights);
 if (!loaded.Predict(x).AsSpan().SequenceEqual(predicted)) throw new Exception("The loaded network predicts differently.");
+
+string onnx = Path.Combine(Path.GetTempPath(), $"consumer-{Environment.ProcessId}.onnx");
+model.SaveOnnx(onnx);
+var imported = new MnistMlp(seed: 9);
+imported.LoadOnnx(onnx);
+File.Delete(onnx);
+if (!imported.Predict(x).AsSpan().SequenceEqual(predicted)) throw new Exception("The network loaded from its ONNX export predicts differently.");
 
 string png = Path.Combine(Path.GetTempPath(), $"consumer-{Environment.ProcessId}.png");
 Figures.Loss(history).SavePng(png, 400, 250);

@@ -165,7 +165,7 @@ internal static class Scaling
         return new MemoryFigure(name, parameters, parameters * sizeof(float), (x.Length + y.Length) * (long)sizeof(float), before, self.PeakWorkingSet64, allocated);
     }
 
-    private static string RunSelf(string[] args, int? threads)
+    internal static string RunSelf(string[] args, int? threads)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string a in args) start.ArgumentList.Add(a);

@@ -55,9 +55,9 @@ public class SnippetTests
         "global using System;\nglobal using System.Collections.Generic;\nglobal using System.IO;\nglobal using System.Linq;\n" +
         "global using System.Net.Http;\nglobal using System.Threading;\nglobal using System.Threading.Tasks;\n";
 
-    /// <summary>What NnGen's extra packages bring: NnGen.Plots with ScottPlot, NnGen.Terminal with Spectre.Console.</summary>
+    /// <summary>What NnGen's extra packages bring: NnGen.Plots with ScottPlot, NnGen.Terminal with Spectre.Console, NnGen.Onnx.</summary>
     private static readonly MetadataReference[] PackageReferences =
-        new[] { typeof(NnGen.Plots.Figures), typeof(ScottPlot.Plot), typeof(NnGen.Terminal.SpectreProgress), typeof(Spectre.Console.IAnsiConsole) }
+        new[] { typeof(NnGen.Plots.Figures), typeof(ScottPlot.Plot), typeof(NnGen.Terminal.SpectreProgress), typeof(Spectre.Console.IAnsiConsole), typeof(NnGen.Onnx.OnnxExport) }
             .Select(t => (MetadataReference)MetadataReference.CreateFromFile(t.Assembly.Location))
             .ToArray();
 

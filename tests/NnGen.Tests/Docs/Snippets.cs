@@ -70,7 +70,9 @@ internal sealed record Page(string File, IReadOnlyList<Chunk> Program, IReadOnly
 
     /// <summary>Every page whose snippets are checked here: README.md, the packages' readmes, docs/*.md (the diagnostics pages have their own test, DocumentationTests).</summary>
     public static IEnumerable<string> All() =>
-        new[] { "README.md", "src/NnGen/README.md", "src/NnGen.Plots/README.md", "src/NnGen.Terminal/README.md" }
+        new[] { "README.md" }
+            .Concat(System.IO.Directory.GetDirectories(Repository.PathOf("src")).Where(d => System.IO.File.Exists(Path.Combine(d, "README.md")))
+                .Select(d => $"src/{Path.GetFileName(d)}/README.md").Order(StringComparer.Ordinal))
             .Concat(System.IO.Directory.GetFiles(Repository.PathOf("docs"), "*.md").Select(f => "docs/" + Path.GetFileName(f)).Order(StringComparer.Ordinal));
 
     public static Page Read(string file)

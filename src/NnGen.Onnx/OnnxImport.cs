@@ -78,7 +78,7 @@ public static class OnnxImport
         {
             LayerInfo[] layers = network.Layers.Where(l => l.Type is "Dense" or "Conv2D" or "BatchNormalization").ToArray();
             var nodes = new List<(NodeProto Node, NodeProto? Add)>();
-            bool nchw = model.Graph.Input.Count > 0 && Rank(model.Graph.Input[0]) == 4, flattenedNchw = false;
+            bool nchw = ImagesInAreNchw(), flattenedNchw = false;
             var flattenedAt = new Dictionary<NodeProto, bool>();
             IList<NodeProto> graph = model.Graph.Node;
             for (int i = 0; i < graph.Count; i++)
@@ -275,7 +275,20 @@ public static class OnnxImport
 
         private static long Count(TensorProto t) => t.Dims.Aggregate(1L, (a, d) => d < 0 || a > int.MaxValue ? long.MaxValue : a * d);
 
-        private static int Rank(ValueInfoProto v) => v.Type?.TensorType?.Shape?.Dim.Count ?? 0;
+        /// <summary>
+        /// Whether the model takes images channels first, as PyTorch's do: not NnGen's own exports (channels last, as the
+        /// network), nor a model whose input is (batch, H, W, C) of the network's image and not also (batch, C, H, W).
+        /// </summary>
+        private bool ImagesInAreNchw()
+        {
+            if (model.Graph.Input.Count == 0 || model.ProducerName == "NnGen") return false;
+            IList<TensorShapeProto.Types.Dimension>? dims = model.Graph.Input[0].Type?.TensorType?.Shape?.Dim;
+            if (dims is not { Count: 4 }) return false;
+            if (network.Layers.Count == 0 || network.Layers[0].InputShape is not { Count: 3 } image) return true;
+            long[] sample = dims.Skip(1).Select(d => d.DimValue).ToArray();
+            bool channelsLast = sample.SequenceEqual(image.Select(d => (long)d)), channelsFirst = sample.SequenceEqual([image[2], image[0], (long)image[1]]);
+            return channelsFirst || !channelsLast;
+        }
 
         private static long IntAttribute(NodeProto node, string name, long fallback) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I ?? fallback;
         private static float FloatAttribute(NodeProto node, string name, float fallback) => node.Attribute.FirstOrDefault(a => a.Name == name)?.F ?? fallback;

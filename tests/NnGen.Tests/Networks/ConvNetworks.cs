@@ -66,3 +66,9 @@ public partial class ChannelSoftmaxNet;
 [Flatten]
 [Dense(3, Softmax)]
 public partial class OddPaddingNet;
+
+/// <summary>An image flattened straight away: NnGen's channels-last order is the one its ONNX export reads back.</summary>
+[Sequential(InputShape = new[] { 3, 2, 2 }, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Sgd)]
+[Flatten]
+[Dense(3, Softmax)]
+public partial class FlattenFirstNet;

@@ -31,6 +31,7 @@ public sealed class OnnxExportTests
         ["StridedConvNet"] = () => new StridedConvNet(), // stride 2, max pooling at stride 1, Dropout, Flatten
         ["ChannelSoftmaxNet"] = () => new ChannelSoftmaxNet(), // softmax over the channels of an image
         ["OddPaddingNet"] = () => new OddPaddingNet(), // uneven 'same' padding, BatchNormalization after pooling
+        ["FlattenFirstNet"] = () => new FlattenFirstNet(), // an image in, flattened at once
     };
 
     public static TheoryData<string> Networks => new(All.Keys);

@@ -179,6 +179,27 @@ public sealed class OnnxImportTests
     }
 
     [Fact]
+    public void LoadOnnx_OfAChannelsFirstImageFlattenedAtOnce_ReordersTheRows()
+    {
+        // NnGen's own export of an image flattened at once, relabelled as another producer's with a (batch, C, H, W) input:
+        // the same file now means channels first, so the Dense rows are read in (C, H, W) order.
+        var source = new FlattenFirstNet();
+        OnnxExportTests.Randomize(source, seed: 5);
+        ModelProto model = ModelProto.Parser.ParseFrom(source.ToOnnx());
+        model.ProducerName = "pytorch";
+        var dims = model.Graph.Input[0].Type.TensorType.Shape.Dim;
+        (dims[1].DimValue, dims[2].DimValue, dims[3].DimValue) = (2, 3, 2);
+        var target = new FlattenFirstNet();
+        target.LoadOnnx(model.ToByteArray());
+        // NnGen's feature (h, w, c) of the (3, 2, 2) image is the file's row (c, h, w).
+        for (int h = 0; h < 3; h++)
+            for (int w = 0; w < 2; w++)
+                for (int c = 0; c < 2; c++)
+                    for (int j = 0; j < 3; j++)
+                        Assert.Equal(((INetwork)source).Parameters[((c * 3 + h) * 2 + w) * 3 + j], ((INetwork)target).Parameters[((h * 2 + w) * 2 + c) * 3 + j]);
+    }
+
+    [Fact]
     public void LoadOnnx_ReordersTheDenseRowsAfterAnNchwFlatten()
     {
         // The check that the reordering matters: without it the ValidConvNet fixture's outputs would differ. Load the

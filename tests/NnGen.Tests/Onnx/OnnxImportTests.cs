@@ -217,4 +217,106 @@ public sealed class OnnxImportTests
         Assert.NotEqual(((INetwork)reordered).Parameters[kernel..].ToArray(), ((INetwork)asIs).Parameters[kernel..].ToArray());
         Assert.Equal(((INetwork)reordered).Parameters[..kernel].ToArray(), ((INetwork)asIs).Parameters[..kernel].ToArray());
     }
+
+    /// <summary>A network's own export with the tensors of its weights re-encoded: the values of any loader must not change.</summary>
+    private static (INetwork Source, ModelProto Model) Exported(string name, int seed = 3)
+    {
+        INetwork source = OnnxExportTests.Create(name);
+        OnnxExportTests.Randomize(source, seed);
+        return (source, ModelProto.Parser.ParseFrom(source.ToOnnx()));
+    }
+
+    private static void AssertLoadsAs(INetwork source, ModelProto model, string name)
+    {
+        INetwork target = OnnxExportTests.Create(name);
+        target.LoadOnnx(model.ToByteArray());
+        Assert.Equal(source.AllWeights(), target.AllWeights());
+    }
+
+    [Fact]
+    public void LoadOnnx_ReadsMatMulWithAddAndFloatDataAndConstantNodes()
+    {
+        // Linear layers as MatMul + Add, the weights as float_data instead of raw bytes, one of them a Constant node.
+        (INetwork source, ModelProto model) = Exported("OddMlp");
+        var nodes = model.Graph.Node;
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            if (nodes[i].OpType != "Gemm") continue;
+            NodeProto gemm = nodes[i];
+            var matmul = new NodeProto { OpType = "MatMul", Name = gemm.Name + "/matmul", Input = { gemm.Input[0], gemm.Input[1] }, Output = { gemm.Name + "/product" } };
+            var add = new NodeProto { OpType = "Add", Name = gemm.Name + "/add", Input = { gemm.Name + "/product", gemm.Input[2] }, Output = { gemm.Output[0] } };
+            nodes[i] = matmul;
+            nodes.Insert(i + 1, add);
+        }
+        foreach (TensorProto t in model.Graph.Initializer)
+        {
+            t.FloatData.Add(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray());
+            t.RawData = ByteString.Empty;
+        }
+        TensorProto first = model.Graph.Initializer[0];
+        model.Graph.Initializer.RemoveAt(0);
+        nodes.Insert(0, new NodeProto { OpType = "Constant", Name = "constant", Output = { first.Name },
+            Attribute = { new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = first } } });
+        AssertLoadsAs(source, model, "OddMlp");
+
+        first.FloatData.RemoveAt(0);
+        Assert.Contains($"tensor '{first.Name}' of (33, 19) should hold 627 values, but holds 626", Assert.Throws<InvalidDataException>(() => new OddMlp().LoadOnnx(model.ToByteArray(), "m.onnx")).Message);
+    }
+
+    [Fact]
+    public void LoadOnnx_WithoutBiases_LoadsZeros_AndAConvolutionDeclaredWithoutBiasRefusesOne()
+    {
+        // Gemm's C is optional: a Linear(bias=False) in PyTorch.
+        (INetwork source, ModelProto model) = Exported("OddMlp");
+        NodeProto gemm = model.Graph.Node.First(n => n.OpType == "Gemm");
+        gemm.Input.RemoveAt(2);
+        INetwork target = OnnxExportTests.Create("OddMlp");
+        OnnxExportTests.Randomize(target, seed: 99);
+        target.LoadOnnx(model.ToByteArray());
+        LayerInfo dense = target.Layers[0];
+        Assert.All(target.Parameters.Slice(dense.ParameterOffset + 33 * 19, 19).ToArray(), b => Assert.Equal(0f, b));
+        Assert.Equal(source.Parameters[..(33 * 19)].ToArray(), target.Parameters[..(33 * 19)].ToArray());
+
+        // HiddenConvNet's convolution has UseBias = false: a zero bias in the file is fine, another is not.
+        (source, model) = Exported("HiddenConvNet");
+        NodeProto conv = model.Graph.Node.Single(n => n.OpType == "Conv");
+        var bias = new TensorProto { Name = "conv_bias", DataType = 1, Dims = { 6 }, RawData = ByteString.CopyFrom(new byte[24]) };
+        model.Graph.Initializer.Add(bias);
+        conv.Input.Add("conv_bias");
+        AssertLoadsAs(source, model, "HiddenConvNet");
+        bias.RawData = ByteString.CopyFrom(BitConverter.GetBytes(0.5f).Concat(new byte[20]).ToArray());
+        Assert.Contains("layer 'conv2d' is declared with UseBias = false, but node 'conv2d' adds a bias ('conv_bias') that is not zero",
+            Assert.Throws<ArgumentException>(() => new HiddenConvNet().LoadOnnx(model.ToByteArray(), "m.onnx")).Message);
+    }
+
+    [Fact]
+    public void LoadOnnx_OfWhatALayerCannotExpress_NamesTheNodeAndTheAttribute()
+    {
+        ModelProto model = Model("valid_conv_net");
+        model.Graph.Node[0].Attribute.Single(a => a.Name == "group").I = 2;
+        Assert.Contains("node '/0/Conv' (for layer 'conv2d') is a grouped convolution (group 2)", Refused<NotSupportedException>("valid_conv_net", model));
+
+        model = Model("valid_conv_net");
+        model.Graph.Node[0].Attribute.Single(a => a.Name == "dilations").Ints[0] = 2;
+        Assert.Contains("node '/0/Conv' (for layer 'conv2d') is dilated (2, 1)", Refused<NotSupportedException>("valid_conv_net", model));
+
+        foreach (var (attribute, value) in new[] { ("transA", 1f), ("alpha", 2f), ("beta", 0.5f) })
+        {
+            model = Model("valid_conv_net");
+            NodeProto gemm = model.Graph.Node.Single(n => n.OpType == "Gemm");
+            if (gemm.Attribute.SingleOrDefault(a => a.Name == attribute) is { } stated) gemm.Attribute.Remove(stated);
+            gemm.Attribute.Add(attribute == "transA"
+                ? new AttributeProto { Name = attribute, Type = AttributeProto.Types.AttributeType.Int, I = (long)value }
+                : new AttributeProto { Name = attribute, Type = AttributeProto.Types.AttributeType.Float, F = value });
+            Assert.Contains("node '/4/Gemm' (Gemm, for layer 'dense') has transA, alpha or beta other than 0, 1 and 1", Refused<NotSupportedException>("valid_conv_net", model));
+        }
+
+        model = Model("valid_conv_net");
+        model.Graph.Initializer.Single(t => t.Name == "4.weight").DataLocation = TensorProto.Types.DataLocation.External;
+        Assert.Contains("tensor '4.weight' (the kernel of layer 'dense') is stored in an external file", Refused<NotSupportedException>("valid_conv_net", model));
+
+        model = Model("normalized_net");
+        model.Graph.Node[0].Input.RemoveAt(4);
+        Assert.Contains("node '/0/BatchNormalization' (BatchNormalization, for layer 'batch_normalization') has 4 inputs; it needs 5", Refused<InvalidDataException>("normalized_net", model));
+    }
 }

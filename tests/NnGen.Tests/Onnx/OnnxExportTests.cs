@@ -148,6 +148,26 @@ public sealed class OnnxExportTests
         Assert.Contains("Dense layer 'dense' needs a vector input in, but its input is (2, 2, 1)", e.Message);
     }
 
+    [Fact]
+    public void Export_KeepsNodeNamesUnique_WhenALayerIsNamedAsADerivedNode()
+    {
+        var network = new FakeNetwork(
+            new LayerInfo("dense", "Dense", 2, 2, Activation.Relu, 6, 0),
+            new LayerInfo("dense/activation", "Activation", 2, 2, Activation.Tanh, 0, 6));
+        ModelProto model = ModelProto.Parser.ParseFrom(network.ToOnnx());
+        Assert.Equal(["dense", "dense/activation", "dense/activation_1"], model.Graph.Node.Select(n => n.Name));
+        Assert.Equal("output", model.Graph.Node[^1].Output.Single());
+        Assert.Equal(model.Graph.Node[1].Output.Single(), model.Graph.Node[2].Input.Single());
+    }
+
+    [Fact]
+    public void Export_OfABatchNormalizationOnASequence_NamesTheShape()
+    {
+        var network = new FakeNetwork(new LayerInfo("batch_normalization", "BatchNormalization", 6, 6, Activation.Linear, 6, 0, 6, [2, 3]) { InputShape = [2, 3] });
+        var e = Assert.Throws<NotSupportedException>(() => network.ToOnnx());
+        Assert.Contains("BatchNormalization layer 'batch_normalization' needs a vector or an image in, but its input is (2, 3)", e.Message);
+    }
+
     [OnnxCheckerFact]
     public void Export_PassesOnnxChecker_WithFullShapeInference()
     {

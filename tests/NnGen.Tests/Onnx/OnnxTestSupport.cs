@@ -58,7 +58,7 @@ public sealed class OnnxCheckerFactAttribute : FactAttribute
 /// <summary>A network of one hand-written layer description, for the exporter's refusals: nothing the generator would write.</summary>
 internal sealed class FakeNetwork(params LayerInfo[] layers) : INetwork
 {
-    private readonly float[] _parameters = new float[layers.Sum(l => l.Parameters)];
+    private readonly float[] _parameters = new float[layers.Sum(l => l.Parameters)], _state = new float[layers.Sum(l => l.NonTrainableParameters)];
     private NnGen.Kernels.ConcurrentUseGuard _inUse;
 
     public string Name => "fake";
@@ -69,7 +69,7 @@ internal sealed class FakeNetwork(params LayerInfo[] layers) : INetwork
     public System.Collections.Generic.IReadOnlyList<LayerInfo> Layers => layers;
     public string Architecture => "fake";
     public Span<float> Parameters => _parameters;
-    public Span<float> NonTrainableParameters => Span<float>.Empty;
+    public Span<float> NonTrainableParameters => _state;
     public Span<float> Gradients => Span<float>.Empty;
     public NnGen.Optimizers.IOptimizer Optimizer { get; set; } = new NnGen.Optimizers.Sgd(0.1f);
     public ref NnGen.Kernels.ConcurrentUseGuard InUse => ref _inUse;

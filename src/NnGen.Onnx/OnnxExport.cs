@@ -54,14 +54,14 @@ public static class OnnxExport
         public ModelProto Build()
         {
             IReadOnlyList<LayerInfo> layers = network.Layers;
-            IReadOnlyList<int> inputShape = layers.Count > 0 ? layers[0].InputShape ?? [layers[0].InputUnits] : [network.InputSize];
+            if (layers.Count == 0) throw new NotSupportedException($"ONNX export: network '{network.Name}' has no layers.");
+            IReadOnlyList<int> inputShape = layers[0].InputShape ?? [layers[0].InputUnits];
             _graph.Input.Add(Value("input", inputShape));
             _layout = inputShape.Count == 3 ? Layout.Nhwc : Layout.Flat;
-            foreach (LayerInfo layer in layers) Add(layer);
-            IReadOnlyList<int> outputShape = layers.Count > 0 ? layers[^1].OutputShape ?? [layers[^1].OutputUnits] : inputShape;
+            foreach (LayerInfo layer in layers) Add(layer); // every layer writes at least one node
             if (_layout == Layout.Nchw) ToNhwc("output/to_nhwc");
-            if (_graph.Node.Count == 0) Node("Identity", "output", [_current]);
             _graph.Node[^1].Output[0] = "output"; // the last node writes the graph's output
+            IReadOnlyList<int> outputShape = layers[^1].OutputShape ?? [layers[^1].OutputUnits];
             _graph.Output.Add(Value("output", outputShape));
 
             var model = new ModelProto

@@ -89,7 +89,7 @@ public static class OnnxImport
                     case "Gemm" or "Conv" or "BatchNormalization":
                         nodes.Add((node, null));
                         flattenedAt[node] = flattenedNchw;
-                        if (node.OpType == "Gemm") flattenedNchw = false;
+                        if (node.OpType == "Gemm") flattenedNchw = false; // a BatchNormalization keeps the flattened order for the Dense after it
                         break;
                     case "MatMul":
                         // MatMul then Add of a bias initialiser: a Linear layer as some exporters write it.
@@ -135,7 +135,7 @@ public static class OnnxImport
                 {
                     case "Dense": Dense(layer, node, add, flattenedAt[node]); break;
                     case "Conv2D": Conv(layer, node); break;
-                    default: BatchNormalization(layer, node); break;
+                    default: BatchNormalization(layer, node, flattenedAt[node]); break;
                 }
             }
             return _weights;
@@ -168,16 +168,13 @@ public static class OnnxImport
             else Values(l, add ?? node, biasName, "bias", [units], "(units)").CopyTo(bias);
         }
 
-        /// <summary>The image a Flatten turned into the Dense layer's input, from the network's own layers, when it had more than one position.</summary>
-        private IReadOnlyList<int>? FlattenedImage(LayerInfo dense)
+        /// <summary>The image the nearest Flatten (or Reshape) before <paramref name="layer"/> turned into a vector, from the network's own layers, when it had more than one position.</summary>
+        private IReadOnlyList<int>? FlattenedImage(LayerInfo layer)
         {
             IReadOnlyList<LayerInfo> all = network.Layers;
-            for (int i = all.ToList().IndexOf(dense) - 1; i >= 0; i--)
-            {
+            for (int i = all.ToList().IndexOf(layer) - 1; i >= 0; i--)
                 if (all[i].Type is "Flatten" or "Reshape")
                     return all[i].InputShape is { Count: 3 } shape && shape[0] * shape[1] > 1 ? shape : null;
-                if (all[i].Parameters > 0) break;
-            }
             return null;
         }
 
@@ -217,7 +214,7 @@ public static class OnnxImport
                 throw new ArgumentException($"{source}: layer '{l.Name}' is declared with UseBias = false, but node '{node.Name}' adds a bias ('{biasName}') that is not zero.");
         }
 
-        private void BatchNormalization(LayerInfo l, NodeProto node)
+        private void BatchNormalization(LayerInfo l, NodeProto node, bool flattenedNchw)
         {
             int n = l.Parameters / 2, state = network.Parameters.Length + l.StateOffset;
             if (node.Input.Count < 5)
@@ -228,7 +225,13 @@ public static class OnnxImport
                     $"(PyTorch's default is 1e-05, Keras's 0.001): declare [BatchNormalization(Epsilon = {Format(epsilon)})] to reproduce the model.");
             string[] what = ["gamma", "beta", "moving mean", "moving variance"];
             int[] offsets = [l.ParameterOffset, l.ParameterOffset + n, state, state + n];
-            for (int k = 0; k < 4; k++) Values(l, node, node.Input[k + 1], what[k], [n], "(features)").CopyTo(_weights.AsSpan(offsets[k], n));
+            // After a Flatten of an NCHW image, feature i of NnGen's (H, W, C) vector is the file's feature (C, H, W).
+            IReadOnlyList<int>? image = flattenedNchw && l.InputShape is null ? FlattenedImage(l) : null;
+            for (int k = 0; k < 4; k++)
+            {
+                float[] values = Values(l, node, node.Input[k + 1], what[k], [n], "(features)");
+                for (int i = 0; i < n; i++) _weights[offsets[k] + i] = values[image is null ? i : ChannelsFirst(i, image)];
+            }
             if (_weights.AsSpan(state + n, n).ToArray().FirstOrDefault(v => v < 0) is float negative and < 0)
                 throw new InvalidDataException($"{source}: node '{node.Name}' (for layer '{l.Name}') has a negative moving variance ({Format(negative)}).");
         }
@@ -260,7 +263,7 @@ public static class OnnxImport
                 values = t.FloatData.ToArray();
             }
             int bad = Array.FindIndex(values, v => !float.IsFinite(v));
-            if (bad >= 0) throw new InvalidDataException($"{source}: tensor '{name}' (the {what} of layer '{l.Name}') has {values[bad]} at index {bad:N0}.");
+            if (bad >= 0) throw new InvalidDataException($"{source}: tensor '{name}' (the {what} of layer '{l.Name}') has {Format(values[bad])} at index {bad:N0}.");
             return values;
         }
 

@@ -72,3 +72,40 @@ public partial class OddPaddingNet;
 [Flatten]
 [Dense(3, Softmax)]
 public partial class FlattenFirstNet;
+
+/// <summary>An image out (pooling first, then a 'same' convolution): the ONNX export hands it back channels last.</summary>
+[Sequential(InputShape = new[] { 5, 4, 2 }, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd)]
+[MaxPooling2D(2, Strides = 1)]
+[BatchNormalization]
+[Conv2D(3, 2, Tanh, Padding = Padding.Same)]
+public partial class ImageOutNet;
+
+/// <summary>Global pooling straight on the input image, whose ONNX form reduces a channels-last tensor.</summary>
+[Sequential(InputShape = new[] { 3, 3, 4 }, Loss = Loss.BinaryCrossEntropy, Optimizer = Optimizer.Sgd)]
+[GlobalMaxPooling2D]
+[Dense(2, Sigmoid)]
+public partial class GlobalFirstNet;
+
+/// <summary>
+/// Layers on a channels-last image that no convolution has transposed yet (after a Reshape): a softmax over its
+/// channels, a linear Activation layer, a per-channel BatchNormalization.
+/// </summary>
+#pragma warning disable NNG0201 // softmax in a hidden layer: the point of this network
+[Sequential(Input = 6, Loss = Loss.MeanSquaredError, Optimizer = Optimizer.Sgd)]
+[Dense(18, Tanh)]
+[Reshape(3, 3, 2)]
+[Activation(Softmax)]
+[Activation(Linear)]
+[BatchNormalization]
+[Conv2D(2, 2, Relu)]
+[Flatten]
+[Dense(2)]
+public partial class ReshapeNormNet;
+#pragma warning restore NNG0201
+
+/// <summary>A BatchNormalization between a Flatten and a Dense: its features are in the flattened image's order.</summary>
+[Sequential(InputShape = new[] { 2, 3, 2 }, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Sgd)]
+[Flatten]
+[BatchNormalization]
+[Dense(3, Softmax)]
+public partial class FlattenNormNet;

@@ -32,6 +32,10 @@ public sealed class OnnxExportTests
         ["ChannelSoftmaxNet"] = () => new ChannelSoftmaxNet(), // softmax over the channels of an image
         ["OddPaddingNet"] = () => new OddPaddingNet(), // uneven 'same' padding, BatchNormalization after pooling
         ["FlattenFirstNet"] = () => new FlattenFirstNet(), // an image in, flattened at once
+        ["ImageOutNet"] = () => new ImageOutNet(), // pooling first, an image out
+        ["GlobalFirstNet"] = () => new GlobalFirstNet(), // global pooling on the input image
+        ["ReshapeNormNet"] = () => new ReshapeNormNet(), // softmax, linear Activation and BatchNormalization on a channels-last image
+        ["FlattenNormNet"] = () => new FlattenNormNet(), // BatchNormalization between Flatten and Dense
     };
 
     public static TheoryData<string> Networks => new(All.Keys);
@@ -77,6 +81,8 @@ public sealed class OnnxExportTests
         Assert.Equal(8, model.IrVersion);
         Assert.Equal(17, Assert.Single(model.OpsetImport).Version);
         Assert.Equal("NnGen", model.ProducerName);
+        Assert.Equal("0.1.0", model.ProducerVersion);
+        Assert.Equal("CategoricalCrossEntropy", model.MetadataProps.Single(p => p.Key == "nngen.loss").Value);
         Assert.Equal(((INetwork)network).Architecture, model.MetadataProps.Single(p => p.Key == "nngen.architecture").Value);
         string[] nodes = model.Graph.Node.Select(n => n.Name).ToArray();
         foreach (LayerInfo layer in ((INetwork)network).Layers) Assert.Contains(layer.Name, nodes);
@@ -146,6 +152,18 @@ public sealed class OnnxExportTests
         var network = new FakeNetwork(new LayerInfo("dense", "Dense", 4, 1, Activation.Relu, 5, 0) { InputShape = [2, 2, 1] });
         var e = Assert.Throws<NotSupportedException>(() => network.ToOnnx());
         Assert.Contains("Dense layer 'dense' needs a vector input in, but its input is (2, 2, 1)", e.Message);
+    }
+
+    [Fact]
+    public void Export_RefusesNullsAndNetworksWithoutLayers()
+    {
+        Assert.Throws<ArgumentNullException>(() => ((INetwork)null!).ToOnnx());
+        Assert.Throws<ArgumentNullException>(() => new OddMlp().SaveOnnx(null!));
+        Assert.Contains("network 'fake' has no layers", Assert.Throws<NotSupportedException>(() => new FakeNetwork().ToOnnx()).Message);
+        var pooling = new FakeNetwork(new LayerInfo("max_pooling2d", "MaxPooling2D", 4, 1, Activation.Linear, 0, 0) { Window = new LayerWindow(2, 2, 2, 2, 0, 0, 0, 0) });
+        Assert.Contains("MaxPooling2D layer 'max_pooling2d' needs an image (height, width, channels) in, but its input is (4)", Assert.Throws<NotSupportedException>(() => pooling.ToOnnx()).Message);
+        var global = new FakeNetwork(new LayerInfo("global_average_pooling2d", "GlobalAveragePooling2D", 4, 1, Activation.Linear, 0, 0));
+        Assert.Contains("GlobalAveragePooling2D layer 'global_average_pooling2d' needs an image", Assert.Throws<NotSupportedException>(() => global.ToOnnx()).Message);
     }
 
     [Fact]

@@ -158,9 +158,13 @@ public sealed class OnnxImportTests
         model = Model("valid_conv_net");
         bias = model.Graph.Initializer.Single(t => t.Name == "4.bias");
         byte[] raw = bias.RawData.ToByteArray();
-        BitConverter.GetBytes(float.NaN).CopyTo(raw, 8);
+        BitConverter.GetBytes(float.NaN).CopyTo(raw, 0);
+        BitConverter.GetBytes(float.PositiveInfinity).CopyTo(raw, 8);
         bias.RawData = ByteString.CopyFrom(raw);
-        Assert.Contains("tensor '4.bias' (the bias of layer 'dense') has NaN at index 2", Refused<InvalidDataException>("valid_conv_net", model));
+        Assert.Contains("tensor '4.bias' (the bias of layer 'dense') has NaN at index 0", Refused<InvalidDataException>("valid_conv_net", model));
+        BitConverter.GetBytes(1f).CopyTo(raw, 0);
+        bias.RawData = ByteString.CopyFrom(raw);
+        Assert.Contains("tensor '4.bias' (the bias of layer 'dense') has Infinity at index 2", Refused<InvalidDataException>("valid_conv_net", model));
 
         model = Model("valid_conv_net");
         model.Graph.Initializer.Single(t => t.Name == "4.bias").DataType = (int)TensorProto.Types.DataType.Double;
@@ -318,5 +322,131 @@ public sealed class OnnxImportTests
         model = Model("normalized_net");
         model.Graph.Node[0].Input.RemoveAt(4);
         Assert.Contains("node '/0/BatchNormalization' (BatchNormalization, for layer 'batch_normalization') has 4 inputs; it needs 5", Refused<InvalidDataException>("normalized_net", model));
+    }
+
+    /// <summary>
+    /// The strongest check of the layout rules: ONNX Runtime runs <paramref name="model"/> as a channels-first model (its
+    /// input the NCHW transpose of NnGen's), and NnGen, after importing it, gives the same outputs from the NHWC images.
+    /// </summary>
+    private static void AssertImportReproducesOnnxRuntimeOnNchwImages(ModelProto model, INetwork target)
+    {
+        target.LoadOnnx(model.ToByteArray());
+        int[] image = OnnxExportTests.SampleShape(target);
+        int h = image[0], w = image[1], c = image[2], rows = 4;
+        float[] nhwc = OnnxExportTests.RandomInputs(target, rows, seed: 21), nchw = new float[nhwc.Length];
+        for (int r = 0; r < rows; r++)
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    for (int ch = 0; ch < c; ch++)
+                        nchw[((r * c + ch) * h + y) * w + x] = nhwc[((r * h + y) * w + x) * c + ch];
+        var expected = OnnxRuntimeReference.Run(model.ToByteArray(), nchw, [c, h, w]);
+        var actual = new float[expected.Length];
+        target.Predict(nhwc, actual);
+        OnnxExportTests.AssertClose(expected, actual, "NnGen after import against ONNX Runtime on the channels-first model");
+    }
+
+    /// <summary>NnGen's export of <paramref name="name"/> as another producer's channels-first model: the input declared (batch, C, H, W), the transposes at the input and before the Flatten gone.</summary>
+    private static ModelProto AsChannelsFirst(string name)
+    {
+        (_, ModelProto model) = Exported(name, seed: 8);
+        model.ProducerName = "pytorch";
+        var dims = model.Graph.Input[0].Type.TensorType.Shape.Dim;
+        (dims[1].DimValue, dims[2].DimValue, dims[3].DimValue) = (dims[3].DimValue, dims[1].DimValue, dims[2].DimValue);
+        var nodes = model.Graph.Node;
+        foreach (NodeProto transpose in nodes.Where(n => n.OpType == "Transpose").ToArray())
+        {
+            foreach (NodeProto reader in nodes) for (int i = 0; i < reader.Input.Count; i++) if (reader.Input[i] == transpose.Output[0]) reader.Input[i] = transpose.Input[0];
+            nodes.Remove(transpose);
+        }
+        return model;
+    }
+
+    [Fact]
+    public void LoadOnnx_OfAChannelsFirstConvNet_ReproducesOnnxRuntime() => AssertImportReproducesOnnxRuntimeOnNchwImages(AsChannelsFirst("ValidConvNet"), new ValidConvNet());
+
+    [Fact]
+    public void LoadOnnx_OfAChannelsFirstBatchNormalizationAfterFlatten_ReproducesOnnxRuntime() =>
+        AssertImportReproducesOnnxRuntimeOnNchwImages(AsChannelsFirst("FlattenNormNet"), new FlattenNormNet());
+
+    [Fact]
+    public void LoadOnnx_OfAChannelsLastModelFlatteningNchw_ReproducesOnnxRuntime()
+    {
+        // Channels-last input (as NnGen's), a Transpose to NCHW for the convolution, and no transpose back before the
+        // Flatten: the file's Dense rows are in (C, H, W) order, which the import must follow the Transposes to see.
+        (_, ModelProto model) = Exported("ValidConvNet", seed: 8);
+        model.ProducerName = "tf2onnx";
+        NodeProto back = model.Graph.Node.Single(n => n.Name.EndsWith("/to_nhwc", StringComparison.Ordinal));
+        model.Graph.Node.Single(n => n.OpType == "Flatten").Input[0] = back.Input[0];
+        model.Graph.Node.Remove(back);
+        var target = new ValidConvNet();
+        target.LoadOnnx(model.ToByteArray());
+        float[] inputs = OnnxExportTests.RandomInputs(target, 4, seed: 2);
+        float[] expected = OnnxRuntimeReference.Run(model.ToByteArray(), inputs, OnnxExportTests.SampleShape(target));
+        var actual = new float[expected.Length];
+        target.Predict(inputs, actual);
+        OnnxExportTests.AssertClose(expected, actual, "NnGen after import against ONNX Runtime");
+    }
+
+    [Fact]
+    public void LoadOnnx_ComparesEpsilonToFloatPrecision_AndTakesAZeroVariance()
+    {
+        ModelProto model = Model("normalized_net");
+        AttributeProto epsilon = model.Graph.Node[0].Attribute.Single(a => a.Name == "epsilon");
+        epsilon.F = 0.01f * (1 + 1e-5f);
+        Assert.Contains("layer 'batch_normalization' has epsilon 0.01, but node '/0/BatchNormalization' has 0.0100001", Refused<ArgumentException>("normalized_net", model));
+        epsilon.F = (float)0.01; // the declared 0.01, as float
+        TensorProto variance = model.Graph.Initializer.Single(t => t.Name == "0.running_var");
+        variance.RawData = ByteString.CopyFrom(new byte[24]);
+        var network = new NormalizedNet();
+        network.LoadOnnx(model.ToByteArray());
+        Assert.Equal(0f, ((INetwork)network).NonTrainableParameters[6]);
+    }
+
+    [Fact]
+    public void LoadOnnx_OfAGemmWithoutItsWeightOrWithAnEmptyBiasName_SaysWhatIsMissing()
+    {
+        ModelProto model = Model("valid_conv_net");
+        NodeProto gemm = model.Graph.Node.Single(n => n.OpType == "Gemm");
+        gemm.Input[2] = ""; // ONNX's way of leaving out an optional input
+        var network = new ValidConvNet();
+        OnnxExportTests.Randomize(network, seed: 4);
+        network.LoadOnnx(model.ToByteArray());
+        LayerInfo dense = ((INetwork)network).Layers.Single(l => l.Type == "Dense");
+        Assert.All(((INetwork)network).Parameters.Slice(dense.ParameterOffset + 48, 4).ToArray(), b => Assert.Equal(0f, b));
+
+        gemm.Input.RemoveAt(2);
+        gemm.Input.RemoveAt(1);
+        Assert.Contains("node '/4/Gemm' (for layer 'dense') takes its kernel from '', which is not an initialiser", Refused<InvalidDataException>("valid_conv_net", model));
+        NodeProto conv = model.Graph.Node.Single(n => n.OpType == "Conv");
+        conv.Input.RemoveAt(2);
+        conv.Input.RemoveAt(1);
+        Assert.Contains("node '/0/Conv' (for layer 'conv2d') takes its kernel from ''", Refused<InvalidDataException>("valid_conv_net", model));
+    }
+
+    [Fact]
+    public void LoadOnnx_PassesOverTheOperatorsWithoutParameters()
+    {
+        string[] passed = ["Relu", "Sigmoid", "Tanh", "Softmax", "LeakyRelu", "Elu", "Identity", "Dropout", "MaxPool", "AveragePool", "GlobalAveragePool",
+            "GlobalMaxPool", "ReduceMean", "ReduceMax", "Pad", "Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast",
+            "ConstantOfShape", "Mul", "Sub", "Add", "Div", "Flatten", "Reshape", "Transpose"];
+        ModelProto model = Model("normalized_net");
+        foreach (string op in passed) model.Graph.Node.Add(new NodeProto { OpType = op, Name = "extra_" + op });
+        var network = new NormalizedNet();
+        network.LoadOnnx(model.ToByteArray());
+        var reference = new NormalizedNet();
+        reference.LoadOnnx(Fixture("normalized_net.onnx"));
+        Assert.Equal(((INetwork)reference).AllWeights(), ((INetwork)network).AllWeights());
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task LoadOnnx_RefusesNulls_AndReleasesTheNetworkForOtherThreads()
+    {
+        Assert.Throws<ArgumentNullException>(() => new ValidConvNet().LoadOnnx((string)null!));
+        Assert.Throws<ArgumentNullException>(() => ((INetwork)null!).LoadOnnx(File.ReadAllBytes(Fixture("valid_conv_net.onnx"))));
+        var network = new ValidConvNet();
+        network.LoadOnnx(Fixture("valid_conv_net.onnx"));
+        var outputs = new float[4];
+        await System.Threading.Tasks.Task.Run(() => network.Predict(new float[84], outputs)); // throws if the load still held the network
+        Assert.Equal(1, outputs.Sum(), 4);
     }
 }

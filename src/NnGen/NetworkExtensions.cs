@@ -6,6 +6,7 @@ using System.IO;
 using System.Numerics.Tensors;
 using System.Text;
 using NnGen.Callbacks;
+using NnGen.Optimizers;
 
 namespace NnGen;
 
@@ -95,6 +96,8 @@ public static class NetworkExtensions
         string metric = MetricName(network.Loss);
         // BatchNormalization updates its moving statistics in the training forward pass: kept to restore them if the batch fails.
         float[] stateBefore = new float[network.NonTrainableParameters.Length];
+        // Where the trainable layers' parameters are, read before each batch (a callback may freeze or unfreeze a layer).
+        var ranges = new ParameterRange[network.Layers.Count];
 
         foreach (Callback c in all) c.OnTrainBegin(context);
         for (int epoch = 1; epoch <= epochs && !context.StopTraining; epoch++)
@@ -127,7 +130,9 @@ public static class NetworkExtensions
                 network.NonTrainableParameters.CopyTo(stateBefore);
                 float loss = network.ComputeGradients(bx, by, out float correct);
                 CheckFinite(network, stateBefore, epoch, batch, loss);
-                network.Optimizer.Update(network.Parameters, network.Gradients);
+                int count = TrainableRanges(network, ranges);
+                if (count < 0) network.Optimizer.Update(network.Parameters, network.Gradients); // nothing frozen: one pass over the block, as always
+                else network.Optimizer.Update(network.Parameters, network.Gradients, ranges.AsSpan(0, count));
                 lossSum += (double)loss * rows;
                 correctSum += correct;
                 seen += rows;
@@ -148,6 +153,68 @@ public static class NetworkExtensions
         }
         foreach (Callback c in all) c.OnTrainEnd(context);
         return history;
+    }
+
+    /// <summary>
+    /// The parameters of the trainable layers as contiguous ranges (neighbouring layers merged) in <paramref name="ranges"/>, and
+    /// their count; -1 when no layer with parameters is frozen, so that the whole block is one update.
+    /// </summary>
+    internal static int TrainableRanges(INetwork network, ParameterRange[] ranges)
+    {
+        IReadOnlyList<LayerInfo> layers = network.Layers;
+        int count = 0;
+        bool frozen = false;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerInfo l = layers[i];
+            if (l.Parameters == 0) continue;
+            if (!network.IsTrainable(i)) { frozen = true; continue; }
+            if (count > 0 && ranges[count - 1].Offset + ranges[count - 1].Length == l.ParameterOffset)
+                ranges[count - 1] = new ParameterRange(ranges[count - 1].Offset, ranges[count - 1].Length + l.Parameters);
+            else ranges[count++] = new ParameterRange(l.ParameterOffset, l.Parameters);
+        }
+        return frozen ? count : -1;
+    }
+
+    /// <summary>
+    /// Freezes (<paramref name="trainable"/> false) or unfreezes the layer named <paramref name="layer"/>, like setting Keras's
+    /// <c>layer.trainable</c>; see <see cref="INetwork.SetTrainable"/>. Takes effect from the next batch (Keras needs a new
+    /// <c>compile</c>). A layer without parameters takes the flag, to no effect, as in Keras.
+    /// </summary>
+    /// <exception cref="ArgumentException">No layer has that name; the message lists the names.</exception>
+    public static void SetTrainable(this INetwork network, string layer, bool trainable) =>
+        network.SetTrainable(LayerIndex(network, layer), trainable);
+
+    /// <summary>Whether the layer named <paramref name="layer"/> is trainable now.</summary>
+    /// <exception cref="ArgumentException">No layer has that name; the message lists the names.</exception>
+    public static bool IsTrainable(this INetwork network, string layer) => network.IsTrainable(LayerIndex(network, layer));
+
+    /// <summary>Freezes the named layers (see <see cref="SetTrainable(INetwork, string, bool)"/>); every name is checked before any layer changes.</summary>
+    /// <exception cref="ArgumentException">A name is no layer's; the message lists the names.</exception>
+    public static void Freeze(this INetwork network, params string[] layers) => SetTrainable(network, layers, false);
+
+    /// <summary>Unfreezes the named layers (see <see cref="SetTrainable(INetwork, string, bool)"/>); every name is checked before any layer changes.</summary>
+    /// <exception cref="ArgumentException">A name is no layer's; the message lists the names.</exception>
+    public static void Unfreeze(this INetwork network, params string[] layers) => SetTrainable(network, layers, true);
+
+    private static void SetTrainable(INetwork network, string[] layers, bool trainable)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        int[] indices = Array.ConvertAll(layers, name => LayerIndex(network, name));
+        foreach (int i in indices) network.SetTrainable(i, trainable);
+    }
+
+    /// <summary>The index in <see cref="INetwork.Layers"/> of the layer named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No layer has that name; the message lists the names.</exception>
+    public static int LayerIndex(this INetwork network, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        IReadOnlyList<LayerInfo> layers = network.Layers;
+        for (int i = 0; i < layers.Count; i++)
+            if (layers[i].Name == name) return i;
+        var names = new string[layers.Count];
+        for (int i = 0; i < names.Length; i++) names[i] = "'" + layers[i].Name + "'";
+        throw new ArgumentException($"Network '{network.Name}' has no layer named '{name}'. Its layers are {string.Join(", ", names)}.", nameof(name));
     }
 
     /// <summary>
@@ -243,7 +310,10 @@ public static class NetworkExtensions
         return TensorPrimitives.IndexOfMax(output);
     }
 
-    /// <summary>The Keras-style summary table: layers, output shapes, parameter counts and totals.</summary>
+    /// <summary>
+    /// The Keras-style summary table: layers, output shapes, parameter counts and totals; the parameters of frozen layers count as
+    /// non-trainable, as in Keras.
+    /// </summary>
     public static string Summary(this INetwork network)
     {
         // Keras's 65-column table, widened when a layer's "name (Type)" does not fit its first column.
@@ -260,7 +330,9 @@ public static class NetworkExtensions
         for (int i = 0; i < network.Layers.Count; i++)
         {
             LayerInfo layer = network.Layers[i];
-            trainable += layer.Parameters;
+            // As Keras: a frozen layer's weights count as non-trainable, besides the moving statistics.
+            if (network.IsTrainable(i)) trainable += layer.Parameters;
+            else fixedCount += layer.Parameters;
             fixedCount += layer.NonTrainableParameters;
             int count = layer.Parameters + layer.NonTrainableParameters;
             sb.Append(Row($" {layer.Name} ({layer.Type})", layer.KerasShape, count.ToString("N0", CultureInfo.InvariantCulture)));

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Numerics.Tensors;
 using System.Text;
 using NnGen.Callbacks;
@@ -31,6 +32,18 @@ public sealed class TrainingDivergedException(string message, int epoch, int bat
     /// <summary>The first layer (in <see cref="INetwork.Layers"/>) whose gradient is not finite, or <see langword="null"/> when the loss itself is not.</summary>
     public string? Layer { get; } = layer;
 }
+
+/// <summary>What <see cref="NetworkExtensions.LoadWeights"/> did: the layers loaded and those skipped, in the network's order.</summary>
+public sealed record WeightsLoadReport(IReadOnlyList<string> Loaded, IReadOnlyList<SkippedLayer> Skipped)
+{
+    /// <summary><c>Loaded 2 layers: base_dense, base_norm. Skipped 1: head (its weights are ... in the file but ... in the network).</c></summary>
+    public override string ToString() =>
+        $"Loaded {Loaded.Count} layer{(Loaded.Count == 1 ? "" : "s")}{(Loaded.Count == 0 ? "" : ": " + string.Join(", ", Loaded))}." +
+        (Skipped.Count == 0 ? "" : $" Skipped {Skipped.Count}: {string.Join("; ", Skipped.Select(s => $"{s.Name} ({s.Reason})"))}.");
+}
+
+/// <summary>A layer that <see cref="NetworkExtensions.LoadWeights"/> left as it was, and why.</summary>
+public readonly record struct SkippedLayer(string Name, string Reason);
 
 /// <summary>The Keras-like training API, written once for every generated network.</summary>
 public static class NetworkExtensions
@@ -353,14 +366,113 @@ public static class NetworkExtensions
             : b >= 1 << 10 ? string.Create(CultureInfo.InvariantCulture, $"{b / 1024.0:F2} KB") : $"{b}.00 B";
     }
 
-    /// <summary>Saves the weights, trainable then non-trainable (docs/weights-format.md), atomically.</summary>
+    /// <summary>
+    /// Saves the weights, trainable then non-trainable, with the table of layers that loading by name reads
+    /// (docs/weights-format.md), atomically.
+    /// </summary>
     public static void Save(this INetwork network, string path)
     {
         float[] all;
         int outer = Enter(network, nameof(Save));
         try { all = AllWeights(network); }
         finally { network.InUse.Exit(outer); }
-        WeightsFile.Save(path, network.Architecture, all);
+        WeightsFile.Save(path, network.Architecture, WeightsLayers(network), all);
+    }
+
+    /// <summary>The layers that have weights, as a weights file's layer table lists them.</summary>
+    public static WeightsLayer[] WeightsLayers(this INetwork network)
+    {
+        var layers = new List<WeightsLayer>();
+        foreach (LayerInfo l in network.Layers)
+            if (l.Parameters + l.NonTrainableParameters > 0)
+                layers.Add(new WeightsLayer(l.Name, l.Type, WeightShapes(l), l.Parameters, l.NonTrainableParameters));
+        return layers.ToArray();
+    }
+
+    /// <summary>A layer's weights as Keras names and shapes them: <c>kernel (784, 256), bias (256)</c>; empty for a layer without weights.</summary>
+    public static string WeightShapes(LayerInfo layer)
+    {
+        int n = layer.Parameters / 2;
+        return layer.Type switch
+        {
+            "Dense" => $"kernel ({layer.InputUnits}, {layer.OutputUnits}), bias ({layer.OutputUnits})",
+            "Conv2D" when layer.Window is LayerWindow w && layer.InputShape is { Count: 3 } input && layer.OutputShape is { Count: 3 } output =>
+                $"kernel ({w.KernelHeight}, {w.KernelWidth}, {input[2]}, {output[2]})" + (layer.UseBias ? $", bias ({output[2]})" : ""),
+            "BatchNormalization" => $"gamma ({n}), beta ({n}), moving_mean ({n}), moving_variance ({n})",
+            _ when layer.Parameters + layer.NonTrainableParameters == 0 => "",
+            _ => $"{layer.Parameters} parameters, {layer.NonTrainableParameters} non-trainable",
+        };
+    }
+
+    /// <summary>
+    /// Loads weights from a file, like Keras's <c>model.load_weights</c>. Without <paramref name="byName"/>, as <see cref="Load"/>: the
+    /// file must come from a network of the same architecture. With it, from any NnGen network's file (version 2, which every
+    /// <see cref="Save"/> now writes): each layer of this network that has weights takes those of the file's layer of the same name,
+    /// when their kinds and weight shapes agree; layers the file does not have keep their weights, as in Keras. A layer whose kind or
+    /// shapes differ is an error naming it and both shapes, or, with <paramref name="skipMismatch"/>, skipped and reported. Nothing
+    /// changes unless the whole load succeeds.
+    /// </summary>
+    /// <returns>Which layers were loaded and which were skipped, and why.</returns>
+    /// <exception cref="InvalidDataException">The file is not a weights file or is damaged, has no layer table (version 1), or (without
+    /// <paramref name="skipMismatch"/>) a layer's shapes differ; see <see cref="Load"/> for the rest.</exception>
+    /// <exception cref="ArgumentException"><paramref name="skipMismatch"/> without <paramref name="byName"/> (as in Keras).</exception>
+    public static WeightsLoadReport LoadWeights(this INetwork network, string path, bool byName = false, bool skipMismatch = false)
+    {
+        if (skipMismatch && !byName)
+            throw new ArgumentException("skipMismatch applies only to loading by name (byName: true), as in Keras.", nameof(skipMismatch));
+        if (!byName)
+        {
+            Load(network, path);
+            return new WeightsLoadReport(WeightsLayers(network).Select(l => l.Name).ToArray(), []);
+        }
+        WeightsFileContents file = WeightsFile.ReadContents(path);
+        if (file.Layers is null)
+            throw new InvalidDataException(WeightsFile.Message(path,
+                "it is a version 1 weights file, which does not record layer names; load it with Load into the network that saved it and Save it again"));
+        // Where each of the file's layers has its weights: its trainable floats one after another, then all the non-trainable ones.
+        var found = new Dictionary<string, (WeightsLayer Layer, int Offset, int StateOffset)>();
+        int offset = 0, stateOffset = file.Layers.Sum(l => l.Parameters);
+        foreach (WeightsLayer l in file.Layers)
+        {
+            found.TryAdd(l.Name, (l, offset, stateOffset));
+            offset += l.Parameters;
+            stateOffset += l.NonTrainableParameters;
+        }
+        var loaded = new List<string>();
+        var skipped = new List<SkippedLayer>();
+        var copies = new List<(int From, int To, int Length, bool State)>();
+        foreach (LayerInfo mine in network.Layers)
+        {
+            if (mine.Parameters + mine.NonTrainableParameters == 0) continue;
+            if (!found.TryGetValue(mine.Name, out var theirs))
+            {
+                skipped.Add(new SkippedLayer(mine.Name, "the file has no layer of that name"));
+                continue;
+            }
+            string shapes = WeightShapes(mine);
+            string? mismatch = theirs.Layer.Type != mine.Type ? $"it is a {theirs.Layer.Type} in the file but a {mine.Type} in the network"
+                : theirs.Layer.Shapes != shapes || theirs.Layer.Parameters != mine.Parameters || theirs.Layer.NonTrainableParameters != mine.NonTrainableParameters
+                    ? $"its weights are {theirs.Layer.Shapes} in the file but {shapes} in the network" : null;
+            if (mismatch is not null)
+            {
+                if (!skipMismatch)
+                    throw new InvalidDataException(WeightsFile.Message(path,
+                        $"layer '{mine.Name}' does not match: {mismatch}. Pass skipMismatch: true to load the other layers and skip it"));
+                skipped.Add(new SkippedLayer(mine.Name, mismatch));
+                continue;
+            }
+            copies.Add((theirs.Offset, mine.ParameterOffset, mine.Parameters, false));
+            copies.Add((theirs.StateOffset, mine.StateOffset, mine.NonTrainableParameters, true));
+            loaded.Add(mine.Name);
+        }
+        int outer = Enter(network, nameof(LoadWeights));
+        try
+        {
+            foreach (var (from, to, length, state) in copies)
+                file.Weights.AsSpan(from, length).CopyTo((state ? network.NonTrainableParameters : network.Parameters).Slice(to, length));
+        }
+        finally { network.InUse.Exit(outer); }
+        return new WeightsLoadReport(loaded.ToArray(), skipped.ToArray());
     }
 
     /// <summary>Loads weights saved by a network of the same architecture; anything else throws and leaves the weights unchanged.</summary>

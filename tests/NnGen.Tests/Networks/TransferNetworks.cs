@@ -40,3 +40,14 @@ public partial class TransferNet;
 [Flatten]
 [Dense(2, Softmax, Name = "head")]
 public partial class FrozenConvNet;
+
+/// <summary>
+/// Part of <see cref="PretrainedNet"/>'s base after a new first layer: its base_dense and base_norm sit at other offsets (and
+/// base_norm's statistics at another state offset) than in the file, and its head takes 8 inputs instead of 7.
+/// </summary>
+[Sequential(Input = 6, Loss = Loss.CategoricalCrossEntropy)]
+[Dense(6, Relu, Name = "adapter")]
+[Dense(8, Relu, Name = "base_dense")]
+[BatchNormalization(Name = "base_norm")]
+[Dense(3, Softmax, Name = "head")]
+public partial class ShiftedNet;

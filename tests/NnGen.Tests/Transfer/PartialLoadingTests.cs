@@ -66,6 +66,24 @@ public sealed class PartialLoadingTests : Assessment.TempDirectoryTest
     }
 
     [Fact]
+    public void Layers_are_matched_by_name_wherever_they_are_in_either_network()
+    {
+        string path = Pretrained(out INetwork source);
+        INetwork target = new ShiftedNet(seed: 1);
+        float[] adapter = Weights(target, "adapter"), head = Weights(target, "head");
+        Assert.NotEqual(source.Layers[0].ParameterOffset, target.Layers[1].ParameterOffset);
+        WeightsLoadReport report = target.LoadWeights(path, byName: true, skipMismatch: true);
+        Assert.Equal(["base_dense", "base_norm"], report.Loaded);
+        Assert.Equal(["adapter (the file has no layer of that name)", "head (its weights are kernel (7, 3), bias (3) in the file but kernel (8, 3), bias (3) in the network)"],
+            report.Skipped.Select(s => $"{s.Name} ({s.Reason})"));
+        Assert.Equal(Weights(source, "base_dense"), Weights(target, "base_dense"));
+        Assert.Equal(Weights(source, "base_norm"), Weights(target, "base_norm"));
+        Assert.Equal(Weights(source, "base_norm", state: true), Weights(target, "base_norm", state: true));
+        Assert.Equal(adapter, Weights(target, "adapter"));
+        Assert.Equal(head, Weights(target, "head"));
+    }
+
+    [Fact]
     public void A_file_of_a_network_with_other_names_loads_nothing_and_says_so()
     {
         string path = Path.Combine(Dir, "mnist.nngw");
@@ -178,5 +196,70 @@ public sealed class PartialLoadingTests : Assessment.TempDirectoryTest
             BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4)));
             return bytes;
         }
+    }
+
+    /// <summary>
+    /// A version 2 file with no weights built field by field (an int, or a string written as raw UTF-8 bytes), the checksum
+    /// right: the layer table's bounds at their edges. <c>ok</c> means it reads, with the layers named in <paramref name="expected"/>.
+    /// </summary>
+    [Theory]
+    [InlineData("ok: ", 0)]
+    [InlineData("ok: a", 1, 1, "a", 1, "B", 0, "", 0, 0)] // every length at its smallest: an empty shape text, no weights
+    [InlineData("its layer table announces 2 layers, which the 22 bytes left cannot hold", 2, 1, "a", 1, "B", 0, "", 0, 0)]
+    [InlineData("it is truncated: the layer table ends inside the type length of layer 0, 46 bytes in all", 1, 18, "a", 1, "B", 0, "", 0, 0)]
+    [InlineData("its layer table announces a 19-byte name for layer 0, but 18 bytes are left", 1, 19, "a", 1, "B", 0, "", 0, 0)]
+    [InlineData("its layer table announces a 14-byte type for layer 0, but 13 bytes are left", 1, 1, "a", 14, "B", 0, "", 0, 0)]
+    [InlineData("its layer table announces a 9-byte shape text for layer 0, but 8 bytes are left", 1, 1, "a", 1, "B", 9, "", 0, 0)]
+    [InlineData("it is truncated: the layer table ends inside the parameter count of layer 0, 44 bytes in all", 1, 7, "abcdefg", 1, "B", 0, "")]
+    [InlineData("it is truncated: the layer table ends inside the non-trainable count of layer 0, 44 bytes in all", 1, 3, "abc", 1, "B", 0, "", 0)]
+    [InlineData("its layer table gives layer 0 ('a') a negative count (0 parameters, -1 non-trainable)", 1, 1, "a", 1, "B", 0, "", 0, -1)]
+    public void The_layer_table_is_read_to_its_edges_and_no_further(string expected, params object[] fields)
+    {
+        var bytes = new System.Collections.Generic.List<byte>();
+        void Int(int v) { var b = new byte[4]; BinaryPrimitives.WriteInt32LittleEndian(b, v); bytes.AddRange(b); }
+        bytes.AddRange("NNGW"u8.ToArray());
+        Int(2);
+        Int(0); // no architecture text
+        foreach (object f in fields)
+            if (f is int v) Int(v); else bytes.AddRange(System.Text.Encoding.UTF8.GetBytes((string)f));
+        Int(0); // no weights
+        Int(0);
+        byte[] file = bytes.ToArray();
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(file.Length - 4), Crc32.Compute(file.AsSpan(0, file.Length - 4)));
+        string path = Path.Combine(Dir, "table.nngw");
+        File.WriteAllBytes(path, file);
+        if (expected.StartsWith("ok: ", StringComparison.Ordinal))
+        {
+            WeightsFileContents contents = WeightsFile.ReadContents(path);
+            Assert.Equal(expected[4..], string.Join(",", contents.Layers!.Select(l => l.Name)));
+            Assert.Empty(contents.Weights);
+            Assert.Equal("", contents.Architecture);
+        }
+        else
+            Assert.StartsWith($"Cannot load weights from '{path}': {expected}", Assert.Throws<InvalidDataException>(() => WeightsFile.ReadContents(path)).Message);
+    }
+
+    [Fact]
+    public void Writing_a_layer_table_that_does_not_account_for_the_weights_is_refused()
+    {
+        using var stream = new MemoryStream();
+        Assert.Contains("Layer 'a' states a negative count (0 parameters, -1 non-trainable)",
+            Assert.Throws<ArgumentException>(() => WeightsFile.Write(stream, "", [new WeightsLayer("a", "B", "", 0, -1)], [])).Message);
+        Assert.Contains("Layer 'a' states a negative count (-1 parameters, 0 non-trainable)",
+            Assert.Throws<ArgumentException>(() => WeightsFile.Write(stream, "", [new WeightsLayer("a", "B", "", -1, 0)], [])).Message);
+        Assert.Contains("The layers hold 3 weights, but 2 were given.",
+            Assert.Throws<ArgumentException>(() => WeightsFile.Write(stream, "", [new WeightsLayer("a", "B", "", 1, 2)], [1f, 2f])).Message);
+        Assert.Equal(0, stream.Length);
+    }
+
+    [Fact]
+    public void A_version_2_header_on_a_file_without_a_table_is_truncated_inside_the_layer_count()
+    {
+        string path = Path.Combine(Dir, "short.nngw");
+        byte[] b = Convert.FromHexString("4E4E4757" + "02000000" + "00000000" + "00000000" + "00000000");
+        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(16), Crc32.Compute(b.AsSpan(0, 16)));
+        File.WriteAllBytes(path, b);
+        Assert.Equal($"Cannot load weights from '{path}': it is truncated: the layer table ends inside the layer count, 20 bytes in all.",
+            Assert.Throws<InvalidDataException>(() => WeightsFile.ReadContents(path)).Message);
     }
 }

@@ -250,6 +250,8 @@ public sealed class PartialLoadingTests : Assessment.TempDirectoryTest
         Assert.Contains("The layers hold 3 weights, but 2 were given.",
             Assert.Throws<ArgumentException>(() => WeightsFile.Write(stream, "", [new WeightsLayer("a", "B", "", 1, 2)], [1f, 2f])).Message);
         Assert.Equal(0, stream.Length);
+        WeightsFile.Write(stream, "", [new WeightsLayer("a", "B", "", 0, 0)], []); // a layer with no weights is fine
+        Assert.Equal(12 + 4 + 4 + 1 + 4 + 1 + 4 + 4 + 4 + 4 + 4, stream.Length);
     }
 
     [Fact]

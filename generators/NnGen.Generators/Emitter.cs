@@ -101,6 +101,8 @@ internal static class Emitter
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         w.Line("private readonly float[] _state = new float[NonTrainableCount];");
+        w.Line($"private readonly bool[] _trainable = new bool[] {{ {string.Join(", ", shapes.Select(s => s.Layer.Trainable ? "true" : "false"))} }}; // per layer: whether Fit updates its parameters (INetwork.SetTrainable switches it)");
+        w.Line($"private int _lowestTrainable = {LowestTrainable(shapes)}; // position of the first trainable layer with parameters (int.MaxValue for none): Backward stops below it");
         foreach (SharedField f in SharedFields(shapes)) w.Line(f.Declaration);
         w.Line("private global::NnGen.Optimizers.IOptimizer _optimizer;");
         w.Line("private global::NnGen.Kernels.ConcurrentUseGuard _inUse; // entered by every public member that works in the buffers below or the parameters");
@@ -117,6 +119,9 @@ internal static class Emitter
         }
         w.Line();
     }
+
+    private static string LowestTrainable(EquatableArray<LayerShape> shapes) =>
+        shapes.FirstOrDefault(s => s.Layer.Trainable && s.Parameters > 0) is { } first ? Int(first.Index) : "int.MaxValue";
 
     private static IEnumerable<SharedField> SharedFields(EquatableArray<LayerShape> shapes) =>
         shapes.SelectMany(s => s.Layer.SharedFields).Distinct();
@@ -170,6 +175,7 @@ internal static class Emitter
             var info = new List<string>();
             if (s.Input.Rank != 1) info.Add($"InputShape = new int[] {{ {string.Join(", ", s.Input.Dims)} }}");
             info.AddRange(s.Layer.Info(s));
+            if (!s.Layer.Trainable) info.Add("Trainable = false");
             w.Line($"    new global::NnGen.LayerInfo({Literal(s.Layer.Name)}, \"{s.Layer.Kind}\", {s.Inputs}, {s.Outputs}, {ActivationName(s.Layer.OutputActivation ?? ActivationKind.Linear)}, {s.Parameters}, {s.ParameterOffset}, {s.State}{(s.Output.Rank == 1 ? "" : $", new int[] {{ {string.Join(", ", s.Output.Dims)} }}")}){(info.Count == 0 ? "" : $" {{ {string.Join(", ", info)} }}")},");
         }
         w.Line("};");
@@ -184,6 +190,21 @@ internal static class Emitter
         w.Line($"string global::NnGen.INetwork.Architecture => {Literal(Architecture(spec))};");
         w.Line("global::System.Span<float> global::NnGen.INetwork.Gradients => _gradients;");
         w.Line("global::System.Span<float> global::NnGen.INetwork.NonTrainableParameters => _state;");
+        w.Line();
+        string outOfRange = "throw new global::System.ArgumentOutOfRangeException(\"layer\", layer, $\"Expected a layer index from 0 to {LayerInfos.Length - 1}.\");";
+        w.Open("bool global::NnGen.INetwork.IsTrainable(int layer)");
+        w.Line($"if ((uint)layer >= (uint)LayerInfos.Length) {outOfRange}");
+        w.Line("return _trainable[layer];");
+        w.Close();
+        w.Line();
+        OpenGuarded(w, spec, "void global::NnGen.INetwork.SetTrainable(int layer, bool trainable)");
+        w.Line($"if ((uint)layer >= (uint)LayerInfos.Length) {outOfRange}");
+        w.Line("_trainable[layer] = trainable;");
+        w.Line("if (!trainable) Block(_gradients, LayerInfos[layer].ParameterOffset, LayerInfos[layer].Parameters).Clear(); // a frozen layer has no gradient");
+        w.Line("_lowestTrainable = int.MaxValue;");
+        w.Line("for (int i = LayerInfos.Length - 1; i >= 0; i--)");
+        w.Line("    if (_trainable[i] && LayerInfos[i].Parameters > 0) _lowestTrainable = i + 1;");
+        CloseGuarded(w);
         w.Line();
     }
 
@@ -255,7 +276,7 @@ internal static class Emitter
     /// </summary>
     private static void OpenGuarded(CodeWriter w, NetworkSpec spec, string signature)
     {
-        string name = signature.Substring(0, signature.IndexOf('(')).Split(' ').Last();
+        string name = signature.Substring(0, signature.IndexOf('(')).Split(' ', '.').Last();
         string type = string.Join(".", spec.ContainingTypes.Select(t => t.Name).Concat(new[] { spec.TypeName }).Select(n => n.TrimStart('@')));
         w.Open(signature);
         w.Line($"int outer = _inUse.Enter({Literal(type)}, \"{name}\");");
@@ -336,6 +357,7 @@ internal static class Emitter
         for (int i = shapes.Count - 1; i >= 0; i--)
         {
             if (i != shapes.Count - 1) w.Line($"// {Comment(shapes[i].Layer.Name)}");
+            w.Line($"if (_lowestTrainable > {shapes[i].Index}) return; // no trainable layer from here down: nothing below needs a gradient");
             shapes[i].Layer.EmitBackward(w, Context(spec, shapes, i));
         }
         w.Close();

@@ -34,6 +34,8 @@ internal static class GeneratedMembers
         new("_parameters", "field", null),
         new("_gradients", "field", null),
         new("_state", "field", null),
+        new("_trainable", "field", null),
+        new("_lowestTrainable", "field", null),
         new("_optimizer", "field", null),
         new("_inUse", "field", null),
         new("_capacity", "field", null),

@@ -470,6 +470,8 @@ internal static class Parser
                 string name = StatedName(named, syntax, LayerLabel(kind, index), defaultName) ?? defaultName;
                 names.Add(name);
                 LayerSpec layer = kind.Parse(Arguments(data, syntax, index, name, previous, named));
+                // Trainable is on every attribute whose layer has parameters (elsewhere the compiler refuses it), read the same way for all.
+                if (named.TryGetValue("Trainable", out TypedConstant trainable) && trainable.Value is false) layer = layer with { Trainable = false };
                 int earlier = names.IndexOf(name, 0, position);
                 if (earlier >= 0)
                     Report(DiagnosticDescriptors.DuplicateLayerName, ArgumentLocation(syntax, "Name", -1), LayerLabel(kind, index), name, earlier + 1);

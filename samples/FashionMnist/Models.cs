@@ -61,3 +61,27 @@ public partial class SimpleConvNet;
 [Dropout(0.3)]
 [Dense(10, Softmax)]
 public partial class NormalizedConvNet;
+
+/// <summary>
+/// Transfer learning, step 1 (<c>--model transfer</c>): a base (Dense 256, BatchNormalization, ReLU, Dense 128 ReLU) with a
+/// 5-class head, pretrained on Fashion-MNIST classes 0-4. The base's layers are named so that another network can load them.
+/// </summary>
+[Sequential(Input = 784, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Adam)]
+[Dense(256, Name = "base_dense")]
+[BatchNormalization(Name = "base_norm")]
+[Activation(Relu, Name = "base_relu")]
+[Dense(128, Relu, Name = "base_dense_2")]
+[Dense(5, Softmax, Name = "pretrain_head")]
+public partial class PretrainMlp;
+
+/// <summary>
+/// Transfer learning, step 2: the same base, frozen (its BatchNormalization in inference mode), under a new head for classes
+/// 5-9. Loaded by name from <see cref="PretrainMlp"/>'s weights; with all layers unfrozen and not loaded, the from-scratch baseline.
+/// </summary>
+[Sequential(Input = 784, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Adam)]
+[Dense(256, Name = "base_dense", Trainable = false)]
+[BatchNormalization(Name = "base_norm", Trainable = false)]
+[Activation(Relu, Name = "base_relu")]
+[Dense(128, Relu, Name = "base_dense_2", Trainable = false)]
+[Dense(5, Softmax, Name = "head")]
+public partial class TransferMlp;

@@ -15,41 +15,62 @@ var dataOption = new Option<string?>("--data") { Description = "Folder with the 
 var modelOption = new Option<string>("--model")
 {
     Description = "'seed': the tutorial's first MLP (784-256-128-10); 'optimized': its BatchNormalization + Dropout(0.3) model; " +
-        "'cnn': Keras's simple MNIST convnet (34,826 parameters); 'cnn-bn': a deeper convnet with BatchNormalization.",
+        "'cnn': Keras's simple MNIST convnet (34,826 parameters); 'cnn-bn': a deeper convnet with BatchNormalization; " +
+        "'transfer': pretrain an MLP on classes 0-4, then learn classes 5-9 from a few labelled images with its frozen base and a new head, against the same network from scratch.",
     DefaultValueFactory = _ => "seed",
 };
-modelOption.AcceptOnlyFromAmong("seed", "optimized", "cnn", "cnn-bn");
-var epochsOption = new Option<int?>("--epochs") { Description = "Training epochs (default: 10 for the seed model, 15 for the others, as in the tutorials)." };
+modelOption.AcceptOnlyFromAmong("seed", "optimized", "cnn", "cnn-bn", "transfer");
+var epochsOption = new Option<int?>("--epochs") { Description = "Training epochs (default: 10 for the seed model, 15 for the others, as in the tutorials; 100 for the heads of --model transfer)." };
 var earlyStoppingOption = new Option<bool>("--early-stopping") { Description = "Stop when val_loss has not improved for 3 epochs and restore the best weights (Keras's EarlyStopping(patience=3, restore_best_weights=True))." };
 var batchOption = new Option<int?>("--batch-size") { Description = "Samples per gradient step (default: 32 for the MLPs, 128 for the convnets, as in the tutorials)." };
 var splitOption = new Option<double?>("--validation-split") { Description = "Fraction of the training set held out for validation, the last samples (default: 0.2 for the MLPs, 0.1 for the convnets)." };
 var seedOption = new Option<int>("--seed") { Description = "Seed of the weights and of the shuffle (docs/results.md lists the accuracy of several seeds).", DefaultValueFactory = _ => 1 };
 var limitOption = new Option<int?>("--limit") { Description = "Use only the first N training samples (a quick run)." };
 var outOption = new Option<string>("--out") { Description = "Folder for the trained weights and the pictures (accuracy, loss, predictions, confusion matrix).", DefaultValueFactory = _ => "out" };
+var runsOption = new Option<int>("--runs") { Description = "--model transfer: repeat with this many seeds from --seed, and report the mean and spread.", DefaultValueFactory = _ => 1 };
+var labelledOption = new Option<int>("--labelled") { Description = "--model transfer: labelled training images per class of classes 5-9.", DefaultValueFactory = _ => 100 };
 var verboseOption = new Option<int>("--verbose") { Description = "0 silent, 1 live progress bar (Keras's bar line per epoch when redirected), 2 one line per epoch (Keras's verbose).", DefaultValueFactory = _ => 2 };
 
 var root = new RootCommand("Trains the Keras tutorials' models (the 784-256-128-10 MLP, its optimized variant, two convnets) on Fashion-MNIST with NnGen-generated code.")
 {
     dataOption, modelOption, epochsOption, batchOption, splitOption, seedOption, limitOption, earlyStoppingOption, outOption, verboseOption,
+    runsOption, labelledOption,
 };
-root.SetAction(parse => Run(
+root.SetAction(parse => parse.GetValue(modelOption) == "transfer"
+    ? RunTransfer(parse.GetValue(dataOption), parse.GetValue(seedOption), parse.GetValue(runsOption), parse.GetValue(epochsOption),
+        parse.GetValue(labelledOption), parse.GetValue(outOption)!)
+    : Run(
     parse.GetValue(dataOption), parse.GetValue(modelOption)!, parse.GetValue(epochsOption), parse.GetValue(batchOption), parse.GetValue(splitOption),
     parse.GetValue(seedOption), parse.GetValue(limitOption), parse.GetValue(earlyStoppingOption), parse.GetValue(outOption)!, parse.GetValue(verboseOption)));
 return root.Parse(args).Invoke();
 
-static int Run(string? data, string modelName, int? epochOption, int? batchOption, double? splitOption, int seed, int? limit, bool earlyStopping, string outDir, int verbose)
+// The training and test sets, or null after saying why they cannot be read.
+static (Dataset Train, Dataset Test)? Load(string? data)
 {
-    // 1. Load the data: flattened 28x28 images scaled to [0, 1], one-hot labels.
-    Dataset train, test;
     try
     {
-        (train, test) = FashionMnist.Load(data);
+        return FashionMnist.Load(data);
     }
     catch (Exception e) when (e is IOException or InvalidDataException)
     {
         Console.Error.WriteLine(e.Message);
-        return 2;
+        return null;
     }
+}
+
+static int RunTransfer(string? data, int seed, int runs, int? epochs, int labelledPerClass, string outDir)
+{
+    if (Load(data) is not { } sets) return 2;
+    (Dataset train, Dataset test) = sets;
+    // Pretraining 3 epochs; the transfer and the baseline --epochs (default 100: with 30 the 645-parameter head is still learning) over the few labelled images.
+    return TransferExperiment.Run(train, test, seed, Math.Max(1, runs), pretrainEpochs: 3, epochs ?? 100, labelledPerClass, outDir);
+}
+
+static int Run(string? data, string modelName, int? epochOption, int? batchOption, double? splitOption, int seed, int? limit, bool earlyStopping, string outDir, int verbose)
+{
+    // 1. Load the data: flattened 28x28 images scaled to [0, 1], one-hot labels.
+    if (Load(data) is not { } sets) return 2;
+    (Dataset train, Dataset test) = sets;
     if (limit is int n) train = train.Take(n);
     Console.WriteLine($"Training samples: {train.Count}, test samples: {test.Count}, features: {train.FeatureSize}");
     Console.WriteLine($"Kernels: {NnGen.Kernels.Simd.Description}");

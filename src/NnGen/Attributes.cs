@@ -158,4 +158,11 @@ public sealed class DenseAttribute : Attribute
 
     /// <summary>How the kernel is initialised. Default Glorot uniform (Keras's default).</summary>
     public Initializer KernelInitializer { get; set; } = Initializer.GlorotUniform;
+
+    /// <summary>
+    /// Whether <c>Fit</c> updates the layer's parameters (Keras's <c>trainable</c>). Default true. A frozen layer's parameters
+    /// count as non-trainable in <c>Summary()</c>; a frozen BatchNormalization also runs in inference mode in training (its moving
+    /// statistics normalise and stay unchanged), as Keras does since 2.1.3. Switch it at run time with <c>network.SetTrainable(name, ...)</c>.
+    /// </summary>
+    public bool Trainable { get; set; } = true;
 }

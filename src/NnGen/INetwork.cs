@@ -66,6 +66,21 @@ public interface INetwork
     void Predict(ReadOnlySpan<float> inputs, Span<float> outputs);
 
     /// <summary>
+    /// Whether layer <paramref name="layer"/> (its index in <see cref="Layers"/>) is trainable now: <c>Fit</c> updates its parameters.
+    /// Starts as declared (<see cref="LayerInfo.Trainable"/>); a layer without parameters reports its flag, which has no effect.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not an index of <see cref="Layers"/>.</exception>
+    bool IsTrainable(int layer);
+
+    /// <summary>
+    /// Freezes (false) or unfreezes (true) layer <paramref name="layer"/>, with Keras's semantics: a frozen layer's parameters get no
+    /// gradient (its block of <see cref="Gradients"/> is zero) and no update, and a frozen BatchNormalization runs in inference mode in
+    /// training too (its moving statistics normalise, and are not updated). Takes effect from the next batch.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not an index of <see cref="Layers"/>.</exception>
+    void SetTrainable(int layer, bool trainable);
+
+    /// <summary>
     /// The instance's concurrent-use guard. Each generated entry point holds it for its call; the operations of
     /// <see cref="NetworkExtensions"/> that span many calls (<c>Fit</c>, <c>Evaluate</c>, <c>Save</c>, <c>Load</c>) hold it
     /// throughout, so that another thread's call meanwhile throws instead of reading half-updated weights.
@@ -80,7 +95,7 @@ public interface INetwork
 /// <param name="InputUnits">Input features per sample.</param>
 /// <param name="OutputUnits">Output shape per sample: (None, OutputUnits).</param>
 /// <param name="Activation">Activation applied to the output (linear for layers without one).</param>
-/// <param name="Parameters">Trainable parameter count.</param>
+/// <param name="Parameters">Count of the layer's parameters in <see cref="INetwork.Parameters"/> (the ones an optimizer can update; <c>Summary()</c> counts them as non-trainable while the layer is frozen).</param>
 /// <param name="ParameterOffset">Where the layer's parameters start in <see cref="INetwork.Parameters"/> (kernel, then bias).</param>
 /// <param name="NonTrainableParameters">Non-trainable parameter count (BatchNormalization's moving statistics).</param>
 /// <param name="OutputShape">The shape of one sample out, channels last (<c>[26, 26, 32]</c>); null means <c>[OutputUnits]</c>.</param>
@@ -104,6 +119,9 @@ public sealed record LayerInfo(string Name, string Type, int InputUnits, int Out
 
     /// <summary>BatchNormalization's epsilon (as the generated code uses it), added to the variance before its square root; 0 for other kinds.</summary>
     public float Epsilon { get; init; }
+
+    /// <summary>Whether the layer was declared trainable (the attribute's <c>Trainable</c>); its current state is <see cref="INetwork.IsTrainable"/>.</summary>
+    public bool Trainable { get; init; } = true;
 }
 
 /// <summary>

@@ -32,6 +32,13 @@ public sealed class BatchNormalizationAttribute : Attribute
 
     /// <summary>Layer name; default <c>batch_normalization</c>, <c>batch_normalization_1</c>, ...</summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// Whether <c>Fit</c> updates the layer's parameters (Keras's <c>trainable</c>). Default true. A frozen layer's parameters
+    /// count as non-trainable in <c>Summary()</c>; a frozen BatchNormalization also runs in inference mode in training (its moving
+    /// statistics normalise and stay unchanged), as Keras does since 2.1.3. Switch it at run time with <c>network.SetTrainable(name, ...)</c>.
+    /// </summary>
+    public bool Trainable { get; set; } = true;
 }
 
 /// <summary>An activation as a layer of its own (Keras's <c>Activation</c>), e.g. after <see cref="BatchNormalizationAttribute"/>.</summary>
@@ -102,6 +109,13 @@ public sealed class Conv2DAttribute : Attribute
 
     /// <summary>Layer name; default <c>conv2d</c>, <c>conv2d_1</c>, ...</summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// Whether <c>Fit</c> updates the layer's parameters (Keras's <c>trainable</c>). Default true. A frozen layer's parameters
+    /// count as non-trainable in <c>Summary()</c>; a frozen BatchNormalization also runs in inference mode in training (its moving
+    /// statistics normalise and stay unchanged), as Keras does since 2.1.3. Switch it at run time with <c>network.SetTrainable(name, ...)</c>.
+    /// </summary>
+    public bool Trainable { get; set; } = true;
 }
 
 /// <summary>Max pooling over channels-last images (Keras's <c>MaxPooling2D</c>): the largest value of each window, per channel.</summary>

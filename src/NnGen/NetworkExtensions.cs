@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Numerics.Tensors;
 using System.Text;
 using NnGen.Callbacks;
+using NnGen.Optimizers;
 
 namespace NnGen;
 
@@ -30,6 +32,18 @@ public sealed class TrainingDivergedException(string message, int epoch, int bat
     /// <summary>The first layer (in <see cref="INetwork.Layers"/>) whose gradient is not finite, or <see langword="null"/> when the loss itself is not.</summary>
     public string? Layer { get; } = layer;
 }
+
+/// <summary>What <see cref="NetworkExtensions.LoadWeights"/> did: the layers loaded and those skipped, in the network's order.</summary>
+public sealed record WeightsLoadReport(IReadOnlyList<string> Loaded, IReadOnlyList<SkippedLayer> Skipped)
+{
+    /// <summary><c>Loaded 2 layers: base_dense, base_norm. Skipped 1: head (its weights are ... in the file but ... in the network).</c></summary>
+    public override string ToString() =>
+        $"Loaded {Loaded.Count} layer{(Loaded.Count == 1 ? "" : "s")}{(Loaded.Count == 0 ? "" : ": " + string.Join(", ", Loaded))}." +
+        (Skipped.Count == 0 ? "" : $" Skipped {Skipped.Count}: {string.Join("; ", Skipped.Select(s => $"{s.Name} ({s.Reason})"))}.");
+}
+
+/// <summary>A layer that <see cref="NetworkExtensions.LoadWeights"/> left as it was, and why.</summary>
+public readonly record struct SkippedLayer(string Name, string Reason);
 
 /// <summary>The Keras-like training API, written once for every generated network.</summary>
 public static class NetworkExtensions
@@ -95,6 +109,8 @@ public static class NetworkExtensions
         string metric = MetricName(network.Loss);
         // BatchNormalization updates its moving statistics in the training forward pass: kept to restore them if the batch fails.
         float[] stateBefore = new float[network.NonTrainableParameters.Length];
+        // Where the trainable layers' parameters are, read before each batch (a callback may freeze or unfreeze a layer).
+        var ranges = new ParameterRange[network.Layers.Count];
 
         foreach (Callback c in all) c.OnTrainBegin(context);
         for (int epoch = 1; epoch <= epochs && !context.StopTraining; epoch++)
@@ -127,7 +143,9 @@ public static class NetworkExtensions
                 network.NonTrainableParameters.CopyTo(stateBefore);
                 float loss = network.ComputeGradients(bx, by, out float correct);
                 CheckFinite(network, stateBefore, epoch, batch, loss);
-                network.Optimizer.Update(network.Parameters, network.Gradients);
+                int count = TrainableRanges(network, ranges);
+                if (count < 0) network.Optimizer.Update(network.Parameters, network.Gradients); // nothing frozen: one pass over the block, as always
+                else network.Optimizer.Update(network.Parameters, network.Gradients, ranges.AsSpan(0, count));
                 lossSum += (double)loss * rows;
                 correctSum += correct;
                 seen += rows;
@@ -148,6 +166,68 @@ public static class NetworkExtensions
         }
         foreach (Callback c in all) c.OnTrainEnd(context);
         return history;
+    }
+
+    /// <summary>
+    /// The parameters of the trainable layers as contiguous ranges (neighbouring layers merged) in <paramref name="ranges"/>, and
+    /// their count; -1 when no layer with parameters is frozen, so that the whole block is one update.
+    /// </summary>
+    internal static int TrainableRanges(INetwork network, ParameterRange[] ranges)
+    {
+        IReadOnlyList<LayerInfo> layers = network.Layers;
+        int count = 0;
+        bool frozen = false;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerInfo l = layers[i];
+            if (l.Parameters == 0) continue;
+            if (!network.IsTrainable(i)) { frozen = true; continue; }
+            if (count > 0 && ranges[count - 1].Offset + ranges[count - 1].Length == l.ParameterOffset)
+                ranges[count - 1] = new ParameterRange(ranges[count - 1].Offset, ranges[count - 1].Length + l.Parameters);
+            else ranges[count++] = new ParameterRange(l.ParameterOffset, l.Parameters);
+        }
+        return frozen ? count : -1;
+    }
+
+    /// <summary>
+    /// Freezes (<paramref name="trainable"/> false) or unfreezes the layer named <paramref name="layer"/>, like setting Keras's
+    /// <c>layer.trainable</c>; see <see cref="INetwork.SetTrainable"/>. Takes effect from the next batch (Keras needs a new
+    /// <c>compile</c>). A layer without parameters takes the flag, to no effect, as in Keras.
+    /// </summary>
+    /// <exception cref="ArgumentException">No layer has that name; the message lists the names.</exception>
+    public static void SetTrainable(this INetwork network, string layer, bool trainable) =>
+        network.SetTrainable(LayerIndex(network, layer), trainable);
+
+    /// <summary>Whether the layer named <paramref name="layer"/> is trainable now.</summary>
+    /// <exception cref="ArgumentException">No layer has that name; the message lists the names.</exception>
+    public static bool IsTrainable(this INetwork network, string layer) => network.IsTrainable(LayerIndex(network, layer));
+
+    /// <summary>Freezes the named layers (see <see cref="SetTrainable(INetwork, string, bool)"/>); every name is checked before any layer changes.</summary>
+    /// <exception cref="ArgumentException">A name is no layer's; the message lists the names.</exception>
+    public static void Freeze(this INetwork network, params string[] layers) => SetTrainable(network, layers, false);
+
+    /// <summary>Unfreezes the named layers (see <see cref="SetTrainable(INetwork, string, bool)"/>); every name is checked before any layer changes.</summary>
+    /// <exception cref="ArgumentException">A name is no layer's; the message lists the names.</exception>
+    public static void Unfreeze(this INetwork network, params string[] layers) => SetTrainable(network, layers, true);
+
+    private static void SetTrainable(INetwork network, string[] layers, bool trainable)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        int[] indices = Array.ConvertAll(layers, name => LayerIndex(network, name));
+        foreach (int i in indices) network.SetTrainable(i, trainable);
+    }
+
+    /// <summary>The index in <see cref="INetwork.Layers"/> of the layer named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No layer has that name; the message lists the names.</exception>
+    public static int LayerIndex(this INetwork network, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        IReadOnlyList<LayerInfo> layers = network.Layers;
+        for (int i = 0; i < layers.Count; i++)
+            if (layers[i].Name == name) return i;
+        var names = new string[layers.Count];
+        for (int i = 0; i < names.Length; i++) names[i] = "'" + layers[i].Name + "'";
+        throw new ArgumentException($"Network '{network.Name}' has no layer named '{name}'. Its layers are {string.Join(", ", names)}.", nameof(name));
     }
 
     /// <summary>
@@ -243,7 +323,10 @@ public static class NetworkExtensions
         return TensorPrimitives.IndexOfMax(output);
     }
 
-    /// <summary>The Keras-style summary table: layers, output shapes, parameter counts and totals.</summary>
+    /// <summary>
+    /// The Keras-style summary table: layers, output shapes, parameter counts and totals; the parameters of frozen layers count as
+    /// non-trainable, as in Keras.
+    /// </summary>
     public static string Summary(this INetwork network)
     {
         // Keras's 65-column table, widened when a layer's "name (Type)" does not fit its first column.
@@ -260,7 +343,9 @@ public static class NetworkExtensions
         for (int i = 0; i < network.Layers.Count; i++)
         {
             LayerInfo layer = network.Layers[i];
-            trainable += layer.Parameters;
+            // As Keras: a frozen layer's weights count as non-trainable, besides the moving statistics.
+            if (network.IsTrainable(i)) trainable += layer.Parameters;
+            else fixedCount += layer.Parameters;
             fixedCount += layer.NonTrainableParameters;
             int count = layer.Parameters + layer.NonTrainableParameters;
             sb.Append(Row($" {layer.Name} ({layer.Type})", layer.KerasShape, count.ToString("N0", CultureInfo.InvariantCulture)));
@@ -281,14 +366,113 @@ public static class NetworkExtensions
             : b >= 1 << 10 ? string.Create(CultureInfo.InvariantCulture, $"{b / 1024.0:F2} KB") : $"{b}.00 B";
     }
 
-    /// <summary>Saves the weights, trainable then non-trainable (docs/weights-format.md), atomically.</summary>
+    /// <summary>
+    /// Saves the weights, trainable then non-trainable, with the table of layers that loading by name reads
+    /// (docs/weights-format.md), atomically.
+    /// </summary>
     public static void Save(this INetwork network, string path)
     {
         float[] all;
         int outer = Enter(network, nameof(Save));
         try { all = AllWeights(network); }
         finally { network.InUse.Exit(outer); }
-        WeightsFile.Save(path, network.Architecture, all);
+        WeightsFile.Save(path, network.Architecture, WeightsLayers(network), all);
+    }
+
+    /// <summary>The layers that have weights, as a weights file's layer table lists them.</summary>
+    public static WeightsLayer[] WeightsLayers(this INetwork network)
+    {
+        var layers = new List<WeightsLayer>();
+        foreach (LayerInfo l in network.Layers)
+            if (l.Parameters + l.NonTrainableParameters > 0)
+                layers.Add(new WeightsLayer(l.Name, l.Type, WeightShapes(l), l.Parameters, l.NonTrainableParameters));
+        return layers.ToArray();
+    }
+
+    /// <summary>A layer's weights as Keras names and shapes them: <c>kernel (784, 256), bias (256)</c>; empty for a layer without weights.</summary>
+    public static string WeightShapes(LayerInfo layer)
+    {
+        int n = layer.Parameters / 2;
+        return layer.Type switch
+        {
+            "Dense" => $"kernel ({layer.InputUnits}, {layer.OutputUnits}), bias ({layer.OutputUnits})",
+            "Conv2D" when layer.Window is LayerWindow w && layer.InputShape is { Count: 3 } input && layer.OutputShape is { Count: 3 } output =>
+                $"kernel ({w.KernelHeight}, {w.KernelWidth}, {input[2]}, {output[2]})" + (layer.UseBias ? $", bias ({output[2]})" : ""),
+            "BatchNormalization" => $"gamma ({n}), beta ({n}), moving_mean ({n}), moving_variance ({n})",
+            _ when layer.Parameters + layer.NonTrainableParameters == 0 => "",
+            _ => $"{layer.Parameters} parameters, {layer.NonTrainableParameters} non-trainable",
+        };
+    }
+
+    /// <summary>
+    /// Loads weights from a file, like Keras's <c>model.load_weights</c>. Without <paramref name="byName"/>, as <see cref="Load"/>: the
+    /// file must come from a network of the same architecture. With it, from any NnGen network's file (version 2, which every
+    /// <see cref="Save"/> now writes): each layer of this network that has weights takes those of the file's layer of the same name,
+    /// when their kinds and weight shapes agree; layers the file does not have keep their weights, as in Keras. A layer whose kind or
+    /// shapes differ is an error naming it and both shapes, or, with <paramref name="skipMismatch"/>, skipped and reported. Nothing
+    /// changes unless the whole load succeeds.
+    /// </summary>
+    /// <returns>Which layers were loaded and which were skipped, and why.</returns>
+    /// <exception cref="InvalidDataException">The file is not a weights file or is damaged, has no layer table (version 1), or (without
+    /// <paramref name="skipMismatch"/>) a layer's shapes differ; see <see cref="Load"/> for the rest.</exception>
+    /// <exception cref="ArgumentException"><paramref name="skipMismatch"/> without <paramref name="byName"/> (as in Keras).</exception>
+    public static WeightsLoadReport LoadWeights(this INetwork network, string path, bool byName = false, bool skipMismatch = false)
+    {
+        if (skipMismatch && !byName)
+            throw new ArgumentException("skipMismatch applies only to loading by name (byName: true), as in Keras.", nameof(skipMismatch));
+        if (!byName)
+        {
+            Load(network, path);
+            return new WeightsLoadReport(WeightsLayers(network).Select(l => l.Name).ToArray(), []);
+        }
+        WeightsFileContents file = WeightsFile.ReadContents(path);
+        if (file.Layers is null)
+            throw new InvalidDataException(WeightsFile.Message(path,
+                "it is a version 1 weights file, which does not record layer names; load it with Load into the network that saved it and Save it again"));
+        // Where each of the file's layers has its weights: its trainable floats one after another, then all the non-trainable ones.
+        var found = new Dictionary<string, (WeightsLayer Layer, int Offset, int StateOffset)>();
+        int offset = 0, stateOffset = file.Layers.Sum(l => l.Parameters);
+        foreach (WeightsLayer l in file.Layers)
+        {
+            found.TryAdd(l.Name, (l, offset, stateOffset));
+            offset += l.Parameters;
+            stateOffset += l.NonTrainableParameters;
+        }
+        var loaded = new List<string>();
+        var skipped = new List<SkippedLayer>();
+        var copies = new List<(int From, int To, int Length, bool State)>();
+        foreach (LayerInfo mine in network.Layers)
+        {
+            if (mine.Parameters + mine.NonTrainableParameters == 0) continue;
+            if (!found.TryGetValue(mine.Name, out var theirs))
+            {
+                skipped.Add(new SkippedLayer(mine.Name, "the file has no layer of that name"));
+                continue;
+            }
+            string shapes = WeightShapes(mine);
+            string? mismatch = theirs.Layer.Type != mine.Type ? $"it is a {theirs.Layer.Type} in the file but a {mine.Type} in the network"
+                : theirs.Layer.Shapes != shapes || theirs.Layer.Parameters != mine.Parameters || theirs.Layer.NonTrainableParameters != mine.NonTrainableParameters
+                    ? $"its weights are {theirs.Layer.Shapes} in the file but {shapes} in the network" : null;
+            if (mismatch is not null)
+            {
+                if (!skipMismatch)
+                    throw new InvalidDataException(WeightsFile.Message(path,
+                        $"layer '{mine.Name}' does not match: {mismatch}. Pass skipMismatch: true to load the other layers and skip it"));
+                skipped.Add(new SkippedLayer(mine.Name, mismatch));
+                continue;
+            }
+            copies.Add((theirs.Offset, mine.ParameterOffset, mine.Parameters, false));
+            copies.Add((theirs.StateOffset, mine.StateOffset, mine.NonTrainableParameters, true));
+            loaded.Add(mine.Name);
+        }
+        int outer = Enter(network, nameof(LoadWeights));
+        try
+        {
+            foreach (var (from, to, length, state) in copies)
+                file.Weights.AsSpan(from, length).CopyTo((state ? network.NonTrainableParameters : network.Parameters).Slice(to, length));
+        }
+        finally { network.InUse.Exit(outer); }
+        return new WeightsLoadReport(loaded.ToArray(), skipped.ToArray());
     }
 
     /// <summary>Loads weights saved by a network of the same architecture; anything else throws and leaves the weights unchanged.</summary>

@@ -69,7 +69,7 @@ internal sealed record BatchNormalizationSpec(string Name, double Momentum, doub
     [
         new Buffer(XHat(s), s.Outputs, PerRow: true, $"{Comment(Name)} normalised input"),
         new Buffer(InvStd(s), Features(s.Input), PerRow: false, $"{Comment(Name)} 1/sqrt(var + eps) of the batch"),
-        new Buffer(Scale(s), Features(s.Input), PerRow: false, $"{Comment(Name)} scratch"),
+        new Buffer(Scale(s), Features(s.Input), PerRow: false, $"{Comment(Name)} scratch; after an inference-mode forward gamma/sqrt(movingVar + eps)"),
     ];
 
     public override void EmitConstants(CodeWriter w, LayerShape s)
@@ -97,7 +97,8 @@ internal sealed record BatchNormalizationSpec(string Name, double Momentum, doub
         string x = LayerContext.Rows(c.X, size), y = LayerContext.Rows(c.Y, size);
         string gamma = $"Block(_parameters, {Gamma(s)}, {n})", beta = $"Block(_parameters, {Beta(s)}, {n})";
         string mean = $"Block(_state, {Mean(s)}, {n})", variance = $"Block(_state, {Variance(s)}, {n})";
-        w.Line($"if (training) {Kernels}.LayerKernels.BatchNormTraining({y}, {LayerContext.Rows(XHat(s), size)}, {InvStd(s)}, {x}, {gamma}, {beta}, {mean}, {variance}, {n}, {Float(Momentum)}, {Float(Epsilon)});");
+        // Frozen (Keras >= 2.1.3): the moving statistics normalise in training too, and are not updated.
+        w.Line($"if (training && {c.Trainable}) {Kernels}.LayerKernels.BatchNormTraining({y}, {LayerContext.Rows(XHat(s), size)}, {InvStd(s)}, {x}, {gamma}, {beta}, {mean}, {variance}, {n}, {Float(Momentum)}, {Float(Epsilon)});");
         w.Line($"else {Kernels}.LayerKernels.BatchNormInference({y}, {x}, {gamma}, {beta}, {mean}, {variance}, {n}, {Float(Epsilon)}, {Scale(s)});");
     }
 
@@ -108,6 +109,10 @@ internal sealed record BatchNormalizationSpec(string Name, double Momentum, doub
         string dy = LayerContext.Rows(c.DY, size);
         // The first layer has no input gradient to pass on: its dx is computed in place over its own dy.
         string dx = c.DX is null ? dy : LayerContext.Rows(c.DX, size);
-        w.Line($"{Kernels}.LayerKernels.BatchNormBackward({dx}, Block(_gradients, {Gamma(s)}, {n}), Block(_gradients, {Beta(s)}, {n}), {dy}, {LayerContext.Rows(XHat(s), size)}, Block(_parameters, {Gamma(s)}, {n}), {InvStd(s)}, {n}, {Scale(s)});");
+        string backward = $"{Kernels}.LayerKernels.BatchNormBackward({dx}, Block(_gradients, {Gamma(s)}, {n}), Block(_gradients, {Beta(s)}, {n}), {dy}, {LayerContext.Rows(XHat(s), size)}, Block(_parameters, {Gamma(s)}, {n}), {InvStd(s)}, {n}, {Scale(s)});";
+        w.Line($"if ({c.Trainable}) {backward}");
+        // Frozen: the inference-mode backward, dx = dy·gamma/sqrt(movingVar + eps), with the scale its forward left.
+        if (c.DX is not null)
+            w.Line($"else if ({c.InputGradientNeeded}) {Kernels}.LayerKernels.BatchNormFrozenBackward({dx}, {dy}, {Scale(s)}, {n});");
     }
 }

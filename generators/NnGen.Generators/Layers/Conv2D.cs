@@ -130,8 +130,10 @@ internal sealed record Conv2DSpec(string Name, int Filters, int KernelSize, int 
         LayerShape s = c.Shape;
         var tasks = new List<ParallelTask>(Tasks(c));
         if (c.ActivationBackward(Activation, c.DY) is { } activationBackward) w.Line(activationBackward);
+        w.Open($"if ({c.Trainable}) // a frozen layer's gradient stays zero");
         w.Line(c.Run(tasks[1]));
         if (Regularised) w.Line(RegularizationGradient(KernelOffset(s), Length(s), L1, L2));
-        if (c.DX is not null) w.Line(c.Run(tasks[2]));
+        w.Close();
+        if (c.DX is not null) w.Line($"if ({c.InputGradientNeeded}) {c.Run(tasks[2])}");
     }
 }

@@ -117,10 +117,12 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
         var tasks = new List<ParallelTask>(Tasks(c));
         string dy = LayerContext.Rows(c.DY, n);
         if (c.ActivationBackward(Activation, c.DY) is { } activationBackward) w.Line(activationBackward);
+        w.Open($"if ({c.Trainable}) // a frozen layer's gradient stays zero");
         w.Line(c.Run(tasks[1]));
         if (Regularised)
             w.Line(RegularizationGradient(KernelOffset(s), s.Inputs * n, L1, L2));
         w.Line($"{Kernels}.ActivationKernels.ColumnSums(Block(_gradients, {BiasOffset(s)}, {n}), {dy}, {n});");
-        if (c.DX is not null) w.Line(c.Run(tasks[2]));
+        w.Close();
+        if (c.DX is not null) w.Line($"if ({c.InputGradientNeeded}) {c.Run(tasks[2])}");
     }
 }

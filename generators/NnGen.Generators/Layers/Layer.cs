@@ -71,6 +71,9 @@ internal abstract record LayerSpec(string Name)
 {
     public abstract LayerKind Kind { get; }
 
+    /// <summary>The attribute's <c>Trainable</c> (Keras's <c>trainable</c>): whether Fit updates the layer's parameters, until switched at run time.</summary>
+    public bool Trainable { get; init; } = true;
+
     /// <summary>The activation the layer applies to its output; null for kinds that apply none.</summary>
     public virtual ActivationKind? OutputActivation => null;
 
@@ -175,6 +178,12 @@ internal sealed class LayerContext(LayerShape shape, string x, string? dx, bool 
 
     /// <summary>The array of the gradient w.r.t. the layer's input, or null for the first layer (nothing to pass it to).</summary>
     public string? DX { get; } = dx;
+
+    /// <summary>Whether the layer is trainable now: its element of the network's run-time switch.</summary>
+    public string Trainable => $"_trainable[{Shape.Index - 1}]";
+
+    /// <summary>Whether a layer before this one is trainable, so that the gradient w.r.t. this layer's input is needed.</summary>
+    public string InputGradientNeeded => $"_lowestTrainable < {Shape.Index}";
 
     public string Y => Output(Shape.Index);
     public string DY => Delta(Shape.Index);

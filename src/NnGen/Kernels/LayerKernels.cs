@@ -91,6 +91,17 @@ public static class LayerKernels
         }
     }
 
+    /// <summary>
+    /// Backward of inference-mode batch normalisation, as a frozen layer runs in training: the moving statistics are
+    /// constants, so <c>dx = dy·scale</c> with the <c>scale = gamma / sqrt(movingVar + eps)</c> that
+    /// <see cref="BatchNormInference"/> left; gamma and beta get no gradient.
+    /// </summary>
+    public static void BatchNormFrozenBackward(Span<float> dx, ReadOnlySpan<float> dy, ReadOnlySpan<float> scale, int n)
+    {
+        int rows = dy.Length / n;
+        for (int r = 0; r < rows; r++) TensorPrimitives.Multiply(dy.Slice(r * n, n), scale, dx.Slice(r * n, n));
+    }
+
     /// <summary>Inverted dropout in training: each element kept with probability 1 - rate and scaled by 1/(1 - rate); the mask (0 or the scale) is kept for backward.</summary>
     public static void DropoutTraining(Span<float> y, Span<float> mask, ReadOnlySpan<float> x, float rate, ref Rng rng)
     {

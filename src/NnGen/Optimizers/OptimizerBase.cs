@@ -39,6 +39,7 @@ public abstract unsafe class OptimizerBase : IOptimizer, IParallelWork
     // The update in flight while its parts run on the worker pool (the spans are pinned for its duration).
     private float* _parameters;
     private float* _gradients;
+    private int _offset; // of the range in flight in the whole block, and so in the state
     private int _length;
     private GradientClip _clip;
     private float _rate;
@@ -93,30 +94,54 @@ public abstract unsafe class OptimizerBase : IOptimizer, IParallelWork
     public void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         OptimizerChecks.SameLength(parameters, gradients);
+        float lr = CheckedRate();
+        AllocateState(parameters.Length);
+        GradientClip clip = Clip(gradients, default);
+        UpdateRange(parameters, gradients, 0, clip, lr, Iterations + 1);
+        Iterations++;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Each range is updated as the whole block would be (split over the cores when long enough); what lies outside, parameters and state, is not read or written.</remarks>
+    public void Update(Span<float> parameters, ReadOnlySpan<float> gradients, ReadOnlySpan<ParameterRange> ranges)
+    {
+        OptimizerChecks.SameLength(parameters, gradients);
+        OptimizerChecks.Ranges(ranges, parameters.Length);
+        float lr = CheckedRate();
+        AllocateState(parameters.Length);
+        GradientClip clip = Clip(gradients, ranges);
+        long step = Iterations + 1;
+        foreach (ParameterRange r in ranges)
+            UpdateRange(parameters.Slice(r.Offset, r.Length), gradients.Slice(r.Offset, r.Length), r.Offset, clip, lr, step);
+        Iterations++;
+    }
+
+    private float CheckedRate()
+    {
         float lr = LearningRate;
         if (!(lr >= 0 && float.IsFinite(lr)))
             throw new InvalidOperationException($"The learning rate schedule {Schedule?.GetType().Name} returned {lr} for step {Iterations}; a learning rate must be finite and 0 or more.");
-        AllocateState(parameters.Length);
-        GradientClip clip = Clip(gradients);
-        long step = Iterations + 1;
+        return lr;
+    }
+
+    /// <summary>One contiguous range, at <paramref name="offset"/> in the block (and the state): in one pass, or split over the cores.</summary>
+    private void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, GradientClip clip, float lr, long step)
+    {
         if (parameters.Length < ParallelLength || Workers.Count == 1)
         {
-            Apply(parameters, gradients, 0, clip, lr, step);
+            Apply(parameters, gradients, offset, clip, lr, step);
+            return;
         }
-        else
+        // Element-wise, so each core updates its own contiguous range: results are identical to one pass.
+        fixed (float* p = parameters)
+        fixed (float* g = gradients)
         {
-            // Element-wise, so each core updates its own contiguous range: results are identical to one pass.
-            fixed (float* p = parameters)
-            fixed (float* g = gradients)
-            {
-                _parameters = p;
-                _gradients = g;
-                (_length, _clip, _rate, _step) = (parameters.Length, clip, lr, step);
-                try { Workers.Run(this, 0); }
-                finally { _parameters = _gradients = null; }
-            }
+            _parameters = p;
+            _gradients = g;
+            (_offset, _length, _clip, _rate, _step) = (offset, parameters.Length, clip, lr, step);
+            try { Workers.Run(this, 0); }
+            finally { _parameters = _gradients = null; }
         }
-        Iterations++;
     }
 
     /// <inheritdoc/>
@@ -129,7 +154,7 @@ public abstract unsafe class OptimizerBase : IOptimizer, IParallelWork
     void IParallelWork.Execute(int task, int part, int parts)
     {
         (int from, int to) = Workers.Partition(part, parts, _length, 64);
-        Apply(new Span<float>(_parameters + from, to - from), new ReadOnlySpan<float>(_gradients + from, to - from), from, _clip, _rate, _step);
+        Apply(new Span<float>(_parameters + from, to - from), new ReadOnlySpan<float>(_gradients + from, to - from), _offset + from, _clip, _rate, _step);
     }
 
     /// <summary>Allocates the optimizer's state for <paramref name="length"/> parameters, unless it has it already.</summary>
@@ -147,11 +172,19 @@ public abstract unsafe class OptimizerBase : IOptimizer, IParallelWork
     /// <summary>Forgets the optimizer's state (moments, velocities).</summary>
     private protected abstract void ResetState();
 
-    private GradientClip Clip(ReadOnlySpan<float> gradients)
+    /// <summary>The clipping of this update; the global norm is over <paramref name="ranges"/>'s gradients, or all of them when it is empty.</summary>
+    private GradientClip Clip(ReadOnlySpan<float> gradients, ReadOnlySpan<ParameterRange> ranges)
     {
         if (ClipValue is float limit) return new GradientClip(limit, 1f);
         if (GlobalClipNorm is not float c) return GradientClip.None;
-        float norm = TensorPrimitives.Norm(gradients);
+        float norm;
+        if (ranges.IsEmpty) norm = TensorPrimitives.Norm(gradients);
+        else
+        {
+            float squares = 0;
+            foreach (ParameterRange r in ranges) squares += TensorPrimitives.SumOfSquares(gradients.Slice(r.Offset, r.Length));
+            norm = MathF.Sqrt(squares);
+        }
         // Keras's clip_by_global_norm: scale = min(1, c / norm), NaN for a NaN or infinite norm.
         float scale = !float.IsFinite(norm) ? float.NaN : norm > c ? c / norm : 1f;
         return new GradientClip(float.PositiveInfinity, scale);

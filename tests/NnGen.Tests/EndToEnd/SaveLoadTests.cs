@@ -50,8 +50,8 @@ public sealed class SaveLoadTests : IDisposable
     private const string OtherArchitecture = "Input(2) > Dense(1, Linear)";
 
     /// <summary>
-    /// Every class of malformed file, made from a good one of OddMlp (A bytes of architecture text, P parameters, L bytes):
-    /// an InvalidDataException naming the file and the numbers, and the network's weights untouched.
+    /// Every class of malformed file, made from a good one of OddMlp (A bytes of architecture text, T of layer table, P parameters,
+    /// L bytes): an InvalidDataException naming the file and the numbers, and the network's weights untouched.
     /// </summary>
     [Theory]
     [InlineData("empty", "it is empty (0 bytes)")]
@@ -59,11 +59,11 @@ public sealed class SaveLoadTests : IDisposable
     [InlineData("header cut short", "it is truncated: 19 bytes, but even a weights file with no parameters has 20")]
     [InlineData("wrong magic", "it does not start with the magic bytes \"NNGW\" (found 504B0304); it is not an NnGen weights file")]
     [InlineData("one wrong byte", "it does not start with the magic bytes \"NNGW\" (found 7B); it is not an NnGen weights file")]
-    [InlineData("unknown version", "it has format version 2, but this library reads version 1")]
+    [InlineData("unknown version", "it has format version 3, but this library reads versions 1 and 2")]
     [InlineData("architecture length beyond the file", "it is truncated: the header announces a 2147483647-byte architecture text, but the file has {L} bytes")]
     [InlineData("architecture length one too many", "it is truncated: the header announces a {L-19}-byte architecture text, but the file has {L} bytes")]
     [InlineData("negative architecture length", "its header announces a negative architecture text length (-1): the file is damaged")]
-    [InlineData("count beyond the file", "it is truncated: 2147483647 parameters need {A+8589934592+16} bytes, but the file has {L}")]
+    [InlineData("count beyond the file", "it is truncated: 2147483647 parameters need {A+T+8589934592+16} bytes, but the file has {L}")]
     [InlineData("count one too many", "it is truncated: {P+1} parameters need {L+4} bytes, but the file has {L}")]
     [InlineData("count one too few", "it has 4 unexpected bytes after the checksum ({P-1} parameters make {L-4} bytes, but the file has {L})")]
     [InlineData("negative count", "its header announces a negative parameter count (-2): the file is damaged")]
@@ -78,10 +78,14 @@ public sealed class SaveLoadTests : IDisposable
         string path = Path.Combine(_dir, "net.nngw");
         var net = new OddMlp(seed: 2);
         string architecture = ((INetwork)net).Architecture;
-        int a = System.Text.Encoding.UTF8.GetByteCount(architecture), p = net.AllWeights().Length, l = 20 + a + 4 * p;
         new OddMlp(seed: 1).Save(path);
         byte[] b = File.ReadAllBytes(path);
-        Assert.Equal(l, b.Length);
+        // The layer table of OddMlp's four Dense layers (version 2): its length is what the count field's place says.
+        int a = System.Text.Encoding.UTF8.GetByteCount(architecture), p = net.AllWeights().Length, l = b.Length, t = l - 20 - a - 4 * p;
+        // The table: a layer count, and per layer three length-prefixed texts (name, type, shapes) and two counts.
+        string texts = "dense" + "dense_1" + "dense_2" + "dense_3" + "DenseDenseDenseDense" +
+            "kernel (33, 19), bias (19)" + "kernel (19, 37), bias (37)" + "kernel (37, 10), bias (10)" + "kernel (10, 5), bias (5)";
+        Assert.Equal(4 + 4 * 20 + texts.Length, t);
         b = damage switch
         {
             "empty" => [],
@@ -89,14 +93,14 @@ public sealed class SaveLoadTests : IDisposable
             "header cut short" => b[..19],
             "wrong magic" => [.. "PK\x03\x04"u8, .. b[4..]],
             "one wrong byte" => "{"u8.ToArray(),
-            "unknown version" => Int(b, 4, 2),
+            "unknown version" => Int(b, 4, 3),
             "architecture length beyond the file" => Int(b, 8, int.MaxValue),
             "architecture length one too many" => Int(b, 8, l - 19),
             "negative architecture length" => Int(b, 8, -1),
-            "count beyond the file" => Int(b, 12 + a, int.MaxValue),
-            "count one too many" => Int(b, 12 + a, p + 1),
-            "count one too few" => Int(b, 12 + a, p - 1),
-            "negative count" => Int(b, 12 + a, -2),
+            "count beyond the file" => Int(b, 12 + a + t, int.MaxValue),
+            "count one too many" => Int(b, 12 + a + t, p + 1),
+            "count one too few" => Int(b, 12 + a + t, p - 1),
+            "negative count" => Int(b, 12 + a + t, -2),
             "truncated" => b[..^9],
             "trailing bytes" => [.. b, 0, 0, 0],
             "flipped parameter bit" => Flip(b, l / 2),
@@ -107,7 +111,7 @@ public sealed class SaveLoadTests : IDisposable
         };
         File.WriteAllBytes(path, b);
         expected = expected.Replace("{architecture}", architecture)
-            .Replace("{A+8589934592+16}", (a + 8589934592L + 16).ToString(CultureInfo.InvariantCulture))
+            .Replace("{A+T+8589934592+16}", (a + t + 8589934592L + 16).ToString(CultureInfo.InvariantCulture))
             .Replace("{L-19}", $"{l - 19}").Replace("{L-9}", $"{l - 9}").Replace("{L-4}", $"{l - 4}").Replace("{L+3}", $"{l + 3}")
             .Replace("{L+4}", $"{l + 4}").Replace("{L}", $"{l}").Replace("{P-1}", $"{p - 1}").Replace("{P+1}", $"{p + 1}").Replace("{P}", $"{p}");
         if (damage.StartsWith("flipped", StringComparison.Ordinal))

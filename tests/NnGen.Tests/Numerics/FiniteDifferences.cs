@@ -10,14 +10,17 @@ namespace NnGen.Tests.Numerics;
 internal static class FiniteDifferences
 {
     /// <param name="beforeEachEvaluation">Run before each loss evaluation, e.g. to hold dropout masks fixed.</param>
-    public static void Check(INetwork net, float[] x, float[] y, string label, Action? beforeEachEvaluation = null)
+    /// <param name="include">Which parameters to check (all by default), e.g. only those of trainable layers.</param>
+    public static void Check(INetwork net, float[] x, float[] y, string label, Action? beforeEachEvaluation = null, Func<int, bool>? include = null)
     {
         beforeEachEvaluation?.Invoke();
         net.ComputeGradients(x, y, out _);
         float[] analytic = net.Gradients.ToArray();
-        int count = net.Parameters.Length, step = Math.Max(1, count / 400), checkedCount = 0;
-        for (int i = 0; i < count; i += step)
+        int[] indices = Enumerable.Range(0, net.Parameters.Length).Where(include ?? (_ => true)).ToArray();
+        int count = indices.Length, step = Math.Max(1, count / 400), checkedCount = 0;
+        for (int k = 0; k < count; k += step)
         {
+            int i = indices[k];
             float saved = net.Parameters[i];
             net.Parameters[i] = saved + 1e-3f;
             float up = net.Parameters[i];

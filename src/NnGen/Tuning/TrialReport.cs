@@ -71,19 +71,22 @@ public sealed record TrialReport(string SearchId, int Index, int TrialCount, Obj
     /// </summary>
     public void WriteJson(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string temporary = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, ToJson());
-        File.Move(temporary, path, overwrite: true);
+        // A name of its own: pods of a Job all run as process 1, so a process id would not tell two writers apart.
+        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            File.WriteAllText(temporary, ToJson());
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary); // nothing there once moved
+        }
     }
 
     /// <summary>Reads a report written by <see cref="WriteJson"/>.</summary>
     /// <exception cref="InvalidDataException">The file is not complete JSON, or a field is missing or has a value a report cannot have; the message names the file, the field and the value.</exception>
-    public static TrialReport ReadJson(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        return Parse(File.ReadAllText(path), path);
-    }
+    public static TrialReport ReadJson(string path) => Parse(File.ReadAllText(path), path);
 
     /// <summary>Reads a report from <paramref name="json"/>; <paramref name="source"/> names it in messages.</summary>
     internal static TrialReport Parse(string json, string source)
@@ -146,14 +149,14 @@ public sealed record TrialReport(string SearchId, int Index, int TrialCount, Obj
         }
     }
 
-    /// <summary>A hyperparameter's value: a whole number written without a fraction or exponent is an int (a long past its range), another number a double.</summary>
+    /// <summary>A hyperparameter's value: a whole number written without a fraction or exponent is an int (a long past its range), any other number a double.</summary>
     private static object ReadValue(Fields reader, JsonProperty p) => p.Value.ValueKind switch
     {
         JsonValueKind.String => p.Value.GetString()!,
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        JsonValueKind.Number when p.Value.GetRawText().AsSpan().IndexOfAny(".eE") < 0 && p.Value.TryGetInt32(out int i) => i,
-        JsonValueKind.Number when p.Value.GetRawText().AsSpan().IndexOfAny(".eE") < 0 && p.Value.TryGetInt64(out long l) => l,
+        JsonValueKind.Number when p.Value.TryGetInt32(out int i) => i, // false for 3.0 and 3e0
+        JsonValueKind.Number when p.Value.TryGetInt64(out long l) => l,
         JsonValueKind.Number => p.Value.GetDouble(),
         _ => throw reader.Bad($"parameters.{p.Name}", "a number, a string or a boolean", p.Value),
     };

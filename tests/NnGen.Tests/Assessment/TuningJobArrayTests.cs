@@ -87,6 +87,9 @@ public sealed class TuningJobArrayTests : TempDirectoryTest
         foreach (string field in new[] { "\"format\": \"nngen-trial\"", "\"index\": 3", "\"seed\": -4", "\"learning_rate\": 1E-07", "\"name\": \"c\"", "\"direction\": \"minimize\"" })
             Assert.Contains(field, json);
 
+        Assert.EndsWith("}\n", json);
+        report.WriteJson(path); // a rerun of the index replaces its file
+        Assert.Equal(new[] { path }, Directory.GetFiles(Dir));
         TrialReport read = TrialReport.ReadJson(path);
         Assert.Equal((report.SearchId, report.Index, report.TrialCount, report.Objective), (read.SearchId, read.Index, read.TrialCount, read.Objective));
         Assert.Equal(grid[3].ToString(), read.Result.Parameters.ToString());
@@ -98,12 +101,13 @@ public sealed class TuningJobArrayTests : TempDirectoryTest
         Assert.Equal(report.Result.Duration.TotalSeconds, read.Result.Duration.TotalSeconds, 6);
 
         // Whole numbers read back as ints, others as doubles; the fingerprint tells lists apart by value, type, order and seed.
-        TrialParameters ints = Search.Grid(new SearchSpace().Choice(SearchSpace.Epochs, 3).Choice("big", 5_000_000_000L).Choice("on", true)).Single();
-        TrialReport intReport = Search.RunTrial([ints], 0, _ => new TrialScore(1), Score);
-        TrialParameters back = TrialReport.Parse(intReport.ToJson(), "x").Result.Parameters;
-        Assert.Equal(3, back.Values[0].Value);
-        Assert.Equal(5_000_000_000L, back.Values[1].Value);
-        Assert.Equal(true, back.Values[2].Value);
+        TrialParameters kinds = Search.Grid(new SearchSpace().Choice(SearchSpace.Epochs, 3).Choice("big", 5_000_000_000L).Choice("on", false)
+            .Choice("rate", 0.25f).Choice("whole", 2.0)).Single();
+        string kindsJson = Search.RunTrial([kinds], 0, _ => new TrialScore(1), Score).ToJson();
+        TrialParameters back = TrialReport.Parse(kindsJson, "x").Result.Parameters;
+        Assert.Equal(new object[] { 3, 5_000_000_000L, false, 0.25, 2 }, back.Values.Select(v => v.Value));
+        Assert.Equal(3.0, TrialReport.Parse(kindsJson.Replace("\"epochs\": 3", "\"epochs\": 3.0"), "x").Result.Parameters.Values[0].Value);
+        Assert.Equal(3000.0, TrialReport.Parse(kindsJson.Replace("\"epochs\": 3", "\"epochs\": 3e3"), "x").Result.Parameters.Values[0].Value);
         string id = Search.Fingerprint(grid);
         Assert.Matches("^[0-9a-f]{16}$", id);
         Assert.Equal(id, Search.Fingerprint(Search.Grid(new SearchSpace().Choice(SearchSpace.LearningRate, 0.5, 1e-7).Choice("name", "a,b", "c"), seed: -4)));
@@ -181,11 +185,24 @@ public sealed class TuningJobArrayTests : TempDirectoryTest
         Assert.Equal($"{File3}: 'parameters.units' should be a number, a string or a boolean, but it is [16].", Error(Replace(good, "units", "[16]")));
         Assert.Equal($"{File3}: 'score' should be a number, as the trial has no error, but it is null.", Error(Replace(good, "score", "null")));
         Assert.Equal($"{File3}: 'seconds' should be a duration of 0 or more seconds, but it is -1.", Error(Replace(good, "seconds", "-1")));
+        Assert.Equal($"{File3}: 'seconds' should be a number, but it is \"1\".", Error(Replace(good, "seconds", "\"1\"")));
+        Assert.Equal($"{File3}: 'seconds' should be a duration of 0 or more seconds, but it is 1E+300.", Error(Replace(good, "seconds", "1E+300")));
+        Assert.Equal($"{File3}: 'error' should be a string or null, but it is 0.", Error(Replace(good, "error", "0")));
+        Assert.Equal($"{File3}: 'metrics' should be an object, but it is [].", Error(good.Replace("\"metrics\": {", "\"metrics\": [], \"m\": {")));
+        Assert.Equal($"{File3}: 'parameters.units' should be a number, a string or a boolean, but it is [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, ....",
+            Error(Replace(good, "units", "[" + string.Join(", ", Enumerable.Range(1, 20)) + "]")));
+        string forty = "[" + new string(' ', 38) + "]";
+        Assert.Equal($"{File3}: 'parameters.units' should be a number, a string or a boolean, but it is {forty}.", Error(Replace(good, "units", forty)));
+        Assert.Equal($"{File3}: the field 'error' of a trial result is missing.", Error(System.Text.RegularExpressions.Regex.Replace(good, ",\\s*\"error\": null", "")));
         Assert.Equal($"{File3}: 'search' should be a non-empty string, but it is \"\".", Error(good.Replace($"\"{id}\"", "\"\"")));
         Assert.Equal($"{File3} is a 'nngen-model' file of version 1, but a trial result is 'nngen-trial' of version 1.",
             Error(good.Replace("nngen-trial", "nngen-model")));
         Assert.Equal($"{File3} is a 'nngen-trial' file of version 2, but a trial result is 'nngen-trial' of version 1.",
             Error(good.Replace("\"version\": 1", "\"version\": 2")));
+
+        File.WriteAllText(File3, Replace(good, "seconds", "0"));
+        Assert.Equal(TimeSpan.Zero, SearchResults.Collect(Dir, grid).Trials[3].Duration);
+        File.WriteAllText(File3, good);
 
         // A trial of another search (another seed), a hand-edited trial, another objective.
         string foreign = Path.Combine(Dir, "other");

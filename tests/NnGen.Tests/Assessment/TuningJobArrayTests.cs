@@ -241,7 +241,12 @@ public sealed class TuningJobArrayTests : TempDirectoryTest
         string nowhere = Path.Combine(Dir, "nowhere");
         Assert.Equal($"{nowhere} does not exist: it should hold the trial-*.json files of the search's trials.",
             Assert.Throws<DirectoryNotFoundException>(() => SearchResults.Collect(nowhere, grid)).Message);
-        Assert.Throws<ArgumentException>(() => SearchResults.Collect(Dir, []));
+        Assert.Equal("There are no trials to collect. (Parameter 'trials')", Assert.Throws<ArgumentException>(() => SearchResults.Collect(Dir, [])).Message);
+        Assert.Throws<ArgumentNullException>(() => SearchResults.Collect(Dir, null!));
+        Assert.Equal("directory", Assert.Throws<ArgumentException>(() => SearchResults.Collect("", grid)).ParamName);
+        IReadOnlyList<TrialParameters> twenty = Search.Random(new SearchSpace().Uniform("x", 0, 1), 20, 1);
+        Assert.EndsWith($"missing: indices {string.Join(", ", Enumerable.Range(0, 20))} (run them again into the same folder).",
+            Assert.Throws<InvalidDataException>(() => SearchResults.Collect(empty, twenty)).Message);
     }
 
     /// <summary>The JSON with the value of field <paramref name="name"/> (wherever it is nested) replaced by <paramref name="value"/>.</summary>

@@ -172,11 +172,11 @@ internal static class Emitter
         w.Line("{");
         foreach (LayerShape s in shapes)
         {
-            var info = new List<string>();
-            if (s.Input.Rank != 1) info.Add($"InputShape = new int[] {{ {string.Join(", ", s.Input.Dims)} }}");
+            var info = new List<string>(); // named arguments, not initialisers: generated code compiles as C# 8 (no init-only setters)
+            if (s.Input.Rank != 1) info.Add($"InputShape: new int[] {{ {string.Join(", ", s.Input.Dims)} }}");
             info.AddRange(s.Layer.Info(s));
-            if (!s.Layer.Trainable) info.Add("Trainable = false");
-            w.Line($"    new global::NnGen.LayerInfo({Literal(s.Layer.Name)}, \"{s.Layer.Kind}\", {s.Inputs}, {s.Outputs}, {ActivationName(s.Layer.OutputActivation ?? ActivationKind.Linear)}, {s.Parameters}, {s.ParameterOffset}, {s.State}{(s.Output.Rank == 1 ? "" : $", new int[] {{ {string.Join(", ", s.Output.Dims)} }}")}){(info.Count == 0 ? "" : $" {{ {string.Join(", ", info)} }}")},");
+            if (!s.Layer.Trainable) info.Add("Trainable: false");
+            w.Line($"    new global::NnGen.LayerInfo({Literal(s.Layer.Name)}, \"{s.Layer.Kind}\", {s.Inputs}, {s.Outputs}, {ActivationName(s.Layer.OutputActivation ?? ActivationKind.Linear)}, {s.Parameters}, {s.ParameterOffset}, {s.State}{(s.Output.Rank == 1 ? "" : $", new int[] {{ {string.Join(", ", s.Output.Dims)} }}")}{string.Concat(info.Select(i => ", " + i))}),");
         }
         w.Line("};");
         w.Line();

@@ -228,19 +228,43 @@ public static class App
         Positive(parallel);
         var tuneOut = new Option<string>("--out")
         {
-            Description = "Folder for tuning.csv (every trial) and model.nngw (the best configuration retrained on all the training samples).",
+            Description = "Folder for tuning.csv (every trial) and model.nngw (the best configuration retrained on all the training samples); " +
+                "with --trial-index, for the trial's trial-N.json.",
             HelpName = "dir",
             DefaultValueFactory = _ => "out",
         };
+        var trialIndex = new Option<int?>("--trial-index")
+        {
+            Description = "Run only the trial of this 0-based index of the search (one process of a job array) and write its result to --out as " +
+                $"trial-N.json. Without a number: ${JobArray.KubernetesIndexVariable} (Kubernetes Indexed Job), else ${JobArray.SlurmIndexVariable} (a Slurm array numbered from 0).",
+            HelpName = "N",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        trialIndex.Validators.Add(r =>
+        {
+            if (Value<int?>(r) is int i && i < 0) r.AddError($"--trial-index must be 0 or more, but it is {i.ToString(CultureInfo.InvariantCulture)}.");
+        });
+        var collect = new Option<string?>("--collect")
+        {
+            Description = "Merge the trial-N.json files that --trial-index runs of this search (the same search options) wrote to DIR into the ranking " +
+                "(tuning.csv in --out), and retrain the best configuration (model.nngw) unless --no-retrain.",
+            HelpName = "dir",
+        };
+        var noRetrain = new Option<bool>("--no-retrain") { Description = "With --collect: write the ranking only; do not load the data or retrain the best." };
         var tune = new Command("tune", "Search learning rate, batch size and epochs: each trial is scored by its validation accuracy, the best retrained on all samples.")
         {
             data, labelColumn, pixelScale, learningRates, batchSizes, epochChoices, trials, validationSplit, seed, parallel, limit, tuneOut,
+            trialIndex, collect, noRetrain,
         };
+        tune.Validators.Add(r =>
+        {
+            if (r.GetResult(trialIndex) is not null && r.GetResult(collect) is not null)
+                r.AddError("--trial-index runs one trial and --collect merges the trials' results: give one of them.");
+            if (r.GetResult(noRetrain) is not null && r.GetResult(collect) is null)
+                r.AddError("--no-retrain goes with --collect: a search in one process always retrains the best.");
+        });
         tune.SetAction(p =>
         {
-            string dir = Output.Check(p.GetValue(tuneOut)!, "tuning.csv", "model.nngw");
-            (Dataset trainSet, Dataset? test, string source) = Inputs.LoadLabelled(p.GetValue(data), Csv(p, labelColumn, pixelScale));
-            if (p.GetValue(limit) is int n) trainSet = trainSet.Take(n);
             var space = new SearchSpace()
                 .Choice(SearchSpace.LearningRate, p.GetValue(learningRates)!)
                 .Choice(SearchSpace.BatchSize, p.GetValue(batchSizes)!)
@@ -248,27 +272,85 @@ public static class App
             IReadOnlyList<TrialParameters> runs = p.GetValue(trials) is int count
                 ? Search.Random(space, count, p.GetValue(seed))
                 : Search.Grid(space, p.GetValue(seed));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{runs.Count} trials on {trainSet.Count:N0} samples from {source}, {p.GetValue(parallel)} at a time."));
             var tuner = new Tuner(t => new MnistMlp(t.Seed))
             {
                 ValidationSplit = p.GetValue(validationSplit),
                 MaxParallelTrials = p.GetValue(parallel),
                 Log = TextWriter.Synchronized(output),
             };
-            TuningResult result = tuner.Search(runs, trainSet.Features, trainSet.OneHotLabels());
-            output.WriteLine();
-            output.Write(result.Results);
-            string csvPath = Path.Combine(dir, "tuning.csv");
-            result.Results.WriteCsv(csvPath);
-            string weights = Path.Combine(dir, "model.nngw");
-            result.BestNetwork.Save(weights);
-            output.WriteLine();
-            output.WriteLine($"Best: {result.Results.Best.Parameters}, retrained on all {trainSet.Count:N0} samples.");
-            if (test is not null) Report(output, (MnistMlp)result.BestNetwork, test, "Test", names: null);
-            output.WriteLine($"Trials: {csvPath}");
-            output.WriteLine($"Weights: {weights}");
+            (Dataset Train, Dataset? Test, string Source) Load()
+            {
+                (Dataset trainSet, Dataset? test, string source) = Inputs.LoadLabelled(p.GetValue(data), Csv(p, labelColumn, pixelScale));
+                return (p.GetValue(limit) is int n ? trainSet.Take(n) : trainSet, test, source);
+            }
+
+            if (p.GetResult(trialIndex) is not null)
+            {
+                (int index, string from) = p.GetValue(trialIndex) is int given
+                    ? (given < runs.Count ? given : throw new ArgumentException(
+                        $"--trial-index is {given}, but the search has {runs.Count} trials, indices 0 to {runs.Count - 1}."), "--trial-index")
+                    : JobArray.TrialIndex(runs.Count) ?? throw new ArgumentException(
+                        $"--trial-index has no number, and neither {JobArray.KubernetesIndexVariable} nor {JobArray.SlurmIndexVariable} is set.");
+                string file = TrialReport.FileNameOf(index);
+                string trialDir = Output.Check(p.GetValue(tuneOut)!, file);
+                (Dataset trainSet, _, string source) = Load();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Trial {index + 1} of {runs.Count} (index {index}, from {from}) on {trainSet.Count:N0} samples from {source}."));
+                TrialReport report = tuner.RunTrial(runs, index, trainSet.Features, trainSet.OneHotLabels());
+                string path = Path.Combine(trialDir, file);
+                report.WriteJson(path);
+                output.WriteLine($"Result: {path}");
+                return 0;
+            }
+
+            bool retrain = !p.GetValue(noRetrain);
+            string dir = retrain ? Output.Check(p.GetValue(tuneOut)!, "tuning.csv", "model.nngw") : Output.Check(p.GetValue(tuneOut)!, "tuning.csv");
+            SearchResults? collected = null;
+            if (p.GetValue(collect) is string folder)
+            {
+                collected = SearchResults.Collect(folder, runs);
+                output.WriteLine($"{runs.Count} trials of search {Search.Fingerprint(runs)} collected from {folder}.");
+                if (!retrain)
+                {
+                    Finish(collected, best: null, test: null, samples: 0);
+                    return 0;
+                }
+            }
+            (Dataset all, Dataset? testSet, string origin) = Load();
+            TuningResult result;
+            if (collected is null)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{runs.Count} trials on {all.Count:N0} samples from {origin}, {p.GetValue(parallel)} at a time."));
+                result = tuner.Search(runs, all.Features, all.OneHotLabels());
+            }
+            else
+            {
+                result = tuner.Retrain(collected, all.Features, all.OneHotLabels());
+            }
+            Finish(result.Results, result, testSet, all.Count);
             return 0;
+
+            void Finish(SearchResults results, TuningResult? best, Dataset? test, int samples)
+            {
+                output.WriteLine();
+                output.Write(results);
+                string csvPath = Path.Combine(dir, "tuning.csv");
+                results.WriteCsv(csvPath);
+                output.WriteLine();
+                if (best is null)
+                {
+                    output.WriteLine($"Best: {results.Best.Parameters}.");
+                    output.WriteLine($"Trials: {csvPath}");
+                    return;
+                }
+                string weights = Path.Combine(dir, "model.nngw");
+                best.BestNetwork.Save(weights);
+                output.WriteLine($"Best: {results.Best.Parameters}, retrained on all {samples:N0} samples.");
+                if (test is not null) Report(output, (MnistMlp)best.BestNetwork, test, "Test", names: null);
+                output.WriteLine($"Trials: {csvPath}");
+                output.WriteLine($"Weights: {weights}");
+            }
         });
 
         var onnx = new Option<string>("--onnx") { Description = "The ONNX model to write (model.onnx).", HelpName = "file", Required = true };

@@ -99,29 +99,22 @@ public interface INetwork
 /// <param name="ParameterOffset">Where the layer's parameters start in <see cref="INetwork.Parameters"/> (kernel, then bias).</param>
 /// <param name="NonTrainableParameters">Non-trainable parameter count (BatchNormalization's moving statistics).</param>
 /// <param name="OutputShape">The shape of one sample out, channels last (<c>[26, 26, 32]</c>); null means <c>[OutputUnits]</c>.</param>
+/// <param name="InputShape">The shape of one sample in, channels last; null means <c>[InputUnits]</c>.</param>
+/// <param name="StateOffset">Where the layer's non-trainable parameters start in <see cref="INetwork.NonTrainableParameters"/> (moving mean, then moving variance).</param>
+/// <param name="Window">The window of a Conv2D or pooling layer; null for other kinds.</param>
+/// <param name="UseBias">Whether a Conv2D layer adds a bias (always for Dense): its parameters are the kernel, then the bias.</param>
+/// <param name="Epsilon">BatchNormalization's epsilon (as the generated code uses it), added to the variance before its square root; 0 for other kinds.</param>
+/// <param name="Trainable">Whether the layer was declared trainable (the attribute's <c>Trainable</c>); its current state is <see cref="INetwork.IsTrainable"/>.</param>
+/// <remarks>
+/// Generated code states everything through the constructor (named arguments), never through initialisers, so that it
+/// compiles in projects of any C# version from 8 on (init-only setters need C# 9).
+/// </remarks>
 public sealed record LayerInfo(string Name, string Type, int InputUnits, int OutputUnits, Activation Activation, int Parameters, int ParameterOffset,
-    int NonTrainableParameters = 0, IReadOnlyList<int>? OutputShape = null)
+    int NonTrainableParameters = 0, IReadOnlyList<int>? OutputShape = null, IReadOnlyList<int>? InputShape = null, int StateOffset = 0,
+    LayerWindow? Window = null, bool UseBias = true, float Epsilon = 0, bool Trainable = true)
 {
     /// <summary>The output shape as Keras's summary prints it: <c>(None, 26, 26, 32)</c>.</summary>
     public string KerasShape => "(None, " + string.Join(", ", OutputShape ?? [OutputUnits]) + ")";
-
-    /// <summary>The shape of one sample in, channels last; null means <c>[InputUnits]</c>.</summary>
-    public IReadOnlyList<int>? InputShape { get; init; }
-
-    /// <summary>Where the layer's non-trainable parameters start in <see cref="INetwork.NonTrainableParameters"/> (moving mean, then moving variance).</summary>
-    public int StateOffset { get; init; }
-
-    /// <summary>The window of a Conv2D or pooling layer; null for other kinds.</summary>
-    public LayerWindow? Window { get; init; }
-
-    /// <summary>Whether a Conv2D layer adds a bias (always for Dense) (its parameters are the kernel, then the bias).</summary>
-    public bool UseBias { get; init; } = true;
-
-    /// <summary>BatchNormalization's epsilon (as the generated code uses it), added to the variance before its square root; 0 for other kinds.</summary>
-    public float Epsilon { get; init; }
-
-    /// <summary>Whether the layer was declared trainable (the attribute's <c>Trainable</c>); its current state is <see cref="INetwork.IsTrainable"/>.</summary>
-    public bool Trainable { get; init; } = true;
 }
 
 /// <summary>

@@ -55,7 +55,7 @@ internal sealed record BatchNormalizationSpec(string Name, double Momentum, doub
 
     public override string Legend(LayerShape s) => $"{s.Input.Compact}; gamma, beta ({Features(s.Input)}) trainable; moving mean, variance ({Features(s.Input)})";
 
-    public override IEnumerable<string> Info(LayerShape s) => [$"StateOffset = {s.StateOffset}", $"Epsilon = {Float(Epsilon)}"];
+    public override IEnumerable<string> Info(LayerShape s) => [$"StateOffset: {s.StateOffset}", $"Epsilon: {Float(Epsilon)}"];
 
     private static string Gamma(LayerShape s) => $"{s.Prefix}Gamma";
     private static string Beta(LayerShape s) => $"{s.Prefix}Beta";

@@ -63,8 +63,8 @@ internal sealed record Conv2DSpec(string Name, int Filters, int KernelSize, int 
 
     public override IEnumerable<string> Info(LayerShape s)
     {
-        yield return $"Window = {WindowOver(s.Input).Info}";
-        if (!UseBias) yield return "UseBias = false";
+        yield return $"Window: {WindowOver(s.Input).Info}";
+        if (!UseBias) yield return "UseBias: false";
     }
 
     private static string KernelOffset(LayerShape s) => $"{s.Prefix}Kernel";

@@ -98,7 +98,7 @@ internal abstract record LayerSpec(string Name)
     /// <summary>The layer in the canonical architecture text recorded in weights files: <c>Dense(256, Relu)</c>.</summary>
     public abstract string Architecture { get; }
 
-    /// <summary>What the layer's entry in INetwork.Layers states besides its shapes and counts: <c>Window = ...</c>, <c>Epsilon = ...</c>.</summary>
+    /// <summary>What the layer's entry in INetwork.Layers states besides its shapes and counts, as named constructor arguments: <c>Window: ...</c>, <c>Epsilon: ...</c>.</summary>
     public virtual IEnumerable<string> Info(LayerShape s) => Array.Empty<string>();
 
     /// <summary>The layer's line in the generated file's dimension legend.</summary>

@@ -46,7 +46,7 @@ internal sealed record Pooling2DSpec(string Name, bool Max, int PoolSize, int St
 
     public override string Legend(LayerShape s) => $"{s.Input} -> {s.Output}; {PoolSize}x{PoolSize} {(Max ? "max" : "mean")}, strides {Strides}, {(Same ? "same" : "valid")}";
 
-    public override IEnumerable<string> Info(LayerShape s) => [$"Window = {WindowOver(s.Input).Info}"];
+    public override IEnumerable<string> Info(LayerShape s) => [$"Window: {WindowOver(s.Input).Info}"];
 
     private static string Geometry(LayerShape s) => $"{s.Prefix}Geometry";
 

@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.Tasks;
 
 namespace NnGen.Tuning;
@@ -129,6 +132,55 @@ public static class Search
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
         return new SearchResults(results, objective);
+    }
+
+    /// <summary>
+    /// Scores the one trial of 0-based index <paramref name="index"/> (trial <c>index + 1</c>), as <see cref="Run"/> would:
+    /// for a job array that runs each trial of a search in its own process, each process making the same trial list and
+    /// running its index; <see cref="SearchResults.Collect"/> merges the reports they write (<see cref="TrialReport.WriteJson"/>).
+    /// </summary>
+    /// <param name="trials">The whole trial list, the same in every process (from <see cref="Grid"/> or <see cref="Random"/> with the same arguments).</param>
+    /// <param name="index">Which trial, from 0 to <c>trials.Count - 1</c>; e.g. from <see cref="JobArray.TrialIndex"/>.</param>
+    /// <param name="score">Scores the trial.</param>
+    /// <param name="objective">The metric the score measures and whether higher or lower is better.</param>
+    /// <param name="log">Where to write the trial's line, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not an index of <paramref name="trials"/>.</exception>
+    public static TrialReport RunTrial(IReadOnlyList<TrialParameters> trials, int index, Func<TrialParameters, TrialScore> score, Objective objective,
+        TextWriter? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        ArgumentNullException.ThrowIfNull(score);
+        if (trials.Count == 0) throw new ArgumentException("There are no trials to run.", nameof(trials));
+        if (index < 0 || index >= trials.Count)
+            throw new ArgumentOutOfRangeException(nameof(index), index,
+                $"Trial index {index} is out of range: the search has {trials.Count} trials, indices 0 to {trials.Count - 1}.");
+        TrialResult result = RunOne(trials[index], score);
+        log?.WriteLine($"Trial {trials[index].Trial}/{trials.Count} ({trials[index]}): {Describe(result, objective)}");
+        return new TrialReport(Fingerprint(trials), index, trials.Count, objective, result);
+    }
+
+    /// <summary>
+    /// Identifies a trial list: 16 hexadecimal digits of a SHA-256 of every trial's number, seed, and hyperparameter names,
+    /// types and exact values, in order. Lists made from the same space, seed and trial count have the same fingerprint;
+    /// any difference gives another.
+    /// </summary>
+    public static string Fingerprint(IReadOnlyList<TrialParameters> trials)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        var text = new StringBuilder();
+        foreach (TrialParameters t in trials)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{t.Trial};{t.Seed}");
+            foreach (KeyValuePair<string, object> v in t.Values)
+                text.Append(';').Append(v.Key).Append('=').Append(v.Value.GetType().FullName).Append(':').Append(v.Value switch
+                {
+                    double d => d.ToString("R", CultureInfo.InvariantCulture),
+                    float f => f.ToString("R", CultureInfo.InvariantCulture),
+                    object o => TrialParameters.Format(o),
+                });
+            text.Append('\n');
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
 
     private static TrialResult RunOne(TrialParameters trial, Func<TrialParameters, TrialScore> score)

@@ -35,6 +35,64 @@ public sealed class SearchResults
             throw new InvalidOperationException($"Every trial failed; trial {Ranked[0].Parameters.Trial} ({Ranked[0].Parameters}): {Ranked[0].Error}.");
     }
 
+    /// <summary>
+    /// Merges the <see cref="TrialReport"/> files (<c>trial-*.json</c>) that the trials of a search, run one per process
+    /// (<see cref="Search.RunTrial"/>, <see cref="Tuner.RunTrial"/>), wrote to <paramref name="directory"/>, into the
+    /// results that running the whole search in one process gives: the same scores, the same ranking.
+    /// </summary>
+    /// <param name="directory">The folder the trials wrote to.</param>
+    /// <param name="trials">The search's trial list, made again from the same arguments (<see cref="Search.Grid"/> and
+    /// <see cref="Search.Random"/> give the same list for the same space and seed): it identifies the search and gives each
+    /// trial its hyperparameters.</param>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
+    /// <exception cref="InvalidDataException">A file is not a complete trial result, or holds a trial of another search, or
+    /// another file holds the same index, or the files differ in their objective, or some indices have no file: the
+    /// message names the files, the indices and the searches.</exception>
+    /// <exception cref="InvalidOperationException">Every trial failed.</exception>
+    public static SearchResults Collect(string directory, IReadOnlyList<TrialParameters> trials)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(trials);
+        if (trials.Count == 0) throw new ArgumentException("There are no trials to collect.", nameof(trials));
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"{directory} does not exist: it should hold the {TrialReport.FilePattern} files of the search's trials.");
+        string search = Search.Fingerprint(trials);
+        var reports = new TrialReport?[trials.Count];
+        var files = new string?[trials.Count];
+        (Objective Objective, string File)? first = null;
+        foreach (string file in Directory.GetFiles(directory, TrialReport.FilePattern).Order(StringComparer.Ordinal))
+        {
+            TrialReport report = TrialReport.ReadJson(file);
+            if (report.SearchId != search || report.TrialCount != trials.Count)
+                throw new InvalidDataException(
+                    $"{file} holds index {report.Index} of search {report.SearchId} ({report.TrialCount} trials), but the search collected is " +
+                    $"{search} ({trials.Count} trials): it was run with other hyperparameter values, order, trial count or seed.");
+            if (files[report.Index] is string other)
+                throw new InvalidDataException($"{other} and {file} both hold trial index {report.Index} of search {search}; keep one of them.");
+            string expected = trials[report.Index].ToString(), found = report.Result.Parameters.ToString();
+            if (found != expected)
+                throw new InvalidDataException($"{file} holds index {report.Index} with {found}, but index {report.Index} of the search is {expected}.");
+            if (first is null) first = (report.Objective, file);
+            else if (report.Objective != first.Value.Objective)
+                throw new InvalidDataException($"{file} is scored by {Describe(report.Objective)}, but {first.Value.File} by {Describe(first.Value.Objective)}.");
+            reports[report.Index] = report;
+            files[report.Index] = file;
+        }
+        int[] missing = Enumerable.Range(0, trials.Count).Where(i => reports[i] is null).ToArray();
+        if (missing.Length > 0)
+        {
+            const int Shown = 20;
+            string list = string.Join(", ", missing.Take(Shown)) + (missing.Length > Shown ? $" and {missing.Length - Shown} more" : "");
+            throw new InvalidDataException(
+                $"{directory} holds results of {trials.Count - missing.Length} of the {trials.Count} trials of search {search}; " +
+                $"missing: {(missing.Length == 1 ? "index" : "indices")} {list} (run {(missing.Length == 1 ? "it" : "them")} again into the same folder).");
+        }
+        return new SearchResults(reports.Select((r, i) => r!.Result with { Parameters = trials[i] }).ToArray(), first!.Value.Objective);
+    }
+
+    private static string Describe(Objective objective) =>
+        $"{objective.Metric} ({(objective.Direction == Direction.Maximize ? "higher" : "lower")} is better)";
+
     /// <summary>The trials, in trial order.</summary>
     public IReadOnlyList<TrialResult> Trials { get; }
 

@@ -48,27 +48,64 @@ public sealed class Tuner(Func<TrialParameters, INetwork> build)
     /// <param name="targets">n * TargetSize floats, as for <c>Fit</c>.</param>
     public TuningResult Search(IReadOnlyList<TrialParameters> trials, float[] inputs, float[] targets)
     {
+        Objective objective = Check(trials, inputs, targets);
+        SearchResults results = Tuning.Search.Run(trials, Scorer(objective, inputs, targets), objective, MaxParallelTrials, Log);
+        return Retrain(results, inputs, targets);
+    }
+
+    /// <summary>
+    /// Trains and scores only the trial of 0-based index <paramref name="index"/>, as <see cref="Search"/> would: one
+    /// process of a job array. Write the report with <see cref="TrialReport.WriteJson"/>; <see cref="SearchResults.Collect"/>
+    /// merges the reports of all the trials, and <see cref="Retrain"/> retrains the best.
+    /// </summary>
+    /// <param name="trials">The whole trial list, made from the same arguments in every process.</param>
+    /// <param name="index">Which trial, 0 to <c>trials.Count - 1</c>; e.g. from <see cref="JobArray.TrialIndex"/>.</param>
+    /// <param name="inputs">n * InputSize floats, the same in every process.</param>
+    /// <param name="targets">n * TargetSize floats, as for <c>Fit</c>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not an index of <paramref name="trials"/>.</exception>
+    public TrialReport RunTrial(IReadOnlyList<TrialParameters> trials, int index, float[] inputs, float[] targets)
+    {
+        Objective objective = Check(trials, inputs, targets);
+        return Tuning.Search.RunTrial(trials, index, Scorer(objective, inputs, targets), objective, Log);
+    }
+
+    /// <summary>Builds a fresh network of the best trial of <paramref name="results"/> and trains it on all the samples with its hyperparameters.</summary>
+    /// <param name="results">The results of <see cref="Search"/>, or of <see cref="SearchResults.Collect"/>.</param>
+    /// <param name="inputs">n * InputSize floats.</param>
+    /// <param name="targets">n * TargetSize floats, as for <c>Fit</c>.</param>
+    public TuningResult Retrain(SearchResults results, float[] inputs, float[] targets)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        TrialParameters best = results.Best.Parameters;
+        INetwork network = _build(best);
+        History final = Fit(network, best, inputs, targets, validationSplit: 0);
+        return new TuningResult(results, network, final);
+    }
+
+    /// <summary>Checks the arguments of a search and returns its objective.</summary>
+    private Objective Check(IReadOnlyList<TrialParameters> trials, float[] inputs, float[] targets)
+    {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
         if (!(ValidationSplit > 0 && ValidationSplit < 1))
             throw new ArgumentOutOfRangeException(nameof(ValidationSplit), ValidationSplit, "The validation split must be in (0, 1): trials are scored on the held-out samples.");
         ArgumentNullException.ThrowIfNull(trials);
         if (trials.Count == 0) throw new ArgumentException("There are no trials to run.", nameof(trials));
-        Objective objective = Objective ?? (_build(trials[0]).Loss == Loss.MeanSquaredError ? Tuning.Objective.ValLoss : Tuning.Objective.ValAccuracy);
-        SearchResults results = Tuning.Search.Run(trials, trial =>
-        {
-            History history = Train(trial, inputs, targets, ValidationSplit);
-            var metrics = history.Metrics.ToDictionary(m => m.Key, m => m.Value[^1]);
-            if (!metrics.TryGetValue(objective.Metric, out float score))
-                throw new InvalidOperationException(
-                    $"Fit measured no '{objective.Metric}' (it measured {string.Join(", ", metrics.Keys)}), so trials cannot be scored by it.");
-            return new TrialScore(score, metrics);
-        }, objective, MaxParallelTrials, Log);
-        TrialParameters best = results.Best.Parameters;
-        INetwork network = _build(best);
-        History final = Fit(network, best, inputs, targets, validationSplit: 0);
-        return new TuningResult(results, network, final);
+        return Objective ?? (_build(trials[0]).Loss == Loss.MeanSquaredError ? Tuning.Objective.ValLoss : Tuning.Objective.ValAccuracy);
     }
+
+    /// <summary>Trains a trial's network on the first part of the samples and scores it by the objective after the last epoch.</summary>
+    private Func<TrialParameters, TrialScore> Scorer(Objective objective, float[] inputs, float[] targets) => trial =>
+    {
+        History history = Train(trial, inputs, targets, ValidationSplit);
+        var metrics = history.Metrics.ToDictionary(m => m.Key, m => m.Value[^1]);
+        if (!metrics.TryGetValue(objective.Metric, out float score))
+            throw new InvalidOperationException(
+                $"Fit measured no '{objective.Metric}' (it measured {string.Join(", ", metrics.Keys)}), so trials cannot be scored by it.");
+        return new TrialScore(score, metrics);
+    };
 
     private History Train(TrialParameters trial, float[] inputs, float[] targets, double validationSplit) =>
         Fit(_build(trial), trial, inputs, targets, validationSplit);

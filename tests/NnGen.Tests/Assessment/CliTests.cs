@@ -1,10 +1,13 @@
 using System;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading.Tasks;
 using NnGen.Cli;
 using NnGen.Tests.Data;
+using NnGen.Tuning;
 using SkiaSharp;
 
 namespace NnGen.Tests.Assessment;
@@ -324,5 +327,126 @@ public sealed class CliTests : TempDirectoryTest
         (code, _, err) = Run("tune", "--data", csv, "--validation-split", "0");
         Assert.Equal(1, code);
         AssertOneLineError(err, "error: The validation split must be in (0, 1): trials are scored on the held-out samples.");
+    }
+    /// <summary>Runs the command line in a process of its own, as a job array's pod or task does, with <paramref name="variables"/> set (null unsets).</summary>
+    private static (int Code, string Out, string Err) RunProcess(string[] args, params (string Name, string? Value)[] variables)
+    {
+        string host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NnGen.Cli.dll"));
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        start.Environment.Remove(JobArray.KubernetesIndexVariable);
+        start.Environment.Remove(JobArray.SlurmIndexVariable);
+        start.Environment["NNGEN_THREADS"] = "1"; // the trials' processes share the cores; results do not depend on the thread count
+        foreach ((string name, string? value) in variables) start.Environment[name] = value;
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync(), error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"NnGen.Cli {string.Join(' ', args)} did not finish in 5 minutes.");
+        }
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    [Fact]
+    public async Task Tune_one_trial_per_process_then_collect_gives_the_ranking_and_the_model_of_the_search_in_one_process()
+    {
+        string csv = WriteCsv(60);
+        string[] search = ["tune", "--data", csv, "--learning-rates", "1e-7", "0.003", "--batch-sizes", "16", "32", "--epochs", "1", "--validation-split", "0.5"];
+        string localDir = Path.Combine(Dir, "local"), trialsDir = Path.Combine(Dir, "trials"), collectedDir = Path.Combine(Dir, "collected");
+        var (code, output, err) = Run([.. search, "--parallel", "2", "--out", localDir]);
+        Assert.True(code == 0, err);
+
+        // Four processes, one per trial, each told its index another way: the option, the Kubernetes and the Slurm variables.
+        (string[] Args, (string, string?)[] Variables)[] jobs =
+        [
+            ([.. search, "--trial-index", "0", "--out", trialsDir], [(JobArray.KubernetesIndexVariable, "3")]),
+            ([.. search, "--trial-index", "--out", trialsDir], [(JobArray.KubernetesIndexVariable, "1"), (JobArray.SlurmIndexVariable, "0")]),
+            ([.. search, "--out", trialsDir, "--trial-index"], [(JobArray.SlurmIndexVariable, "2")]),
+            ([.. search, "--trial-index", "--out", trialsDir], [(JobArray.KubernetesIndexVariable, "3")]),
+        ];
+        var runs = await Task.WhenAll(jobs.Select(job => Task.Run(() => RunProcess(job.Args, job.Variables))));
+        string[] sources = ["--trial-index", JobArray.KubernetesIndexVariable, JobArray.SlurmIndexVariable, JobArray.KubernetesIndexVariable];
+        for (int i = 0; i < runs.Length; i++)
+        {
+            (code, output, err) = runs[i];
+            Assert.True(code == 0, $"process {i}: {err}");
+            Assert.StartsWith($"Trial {i + 1} of 4 (index {i}, from {sources[i]}) on 60 samples from {csv}.", output);
+            Assert.Contains($"Result: {Path.Combine(trialsDir, $"trial-{i}.json")}", output);
+        }
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => $"trial-{i}.json"), Directory.GetFiles(trialsDir).Select(Path.GetFileName).Order());
+
+        (code, output, err) = Run([.. search, "--collect", trialsDir, "--out", collectedDir]);
+        Assert.True(code == 0, err);
+        Assert.Contains($"4 trials of search {Search.Fingerprint(Search.Grid(new SearchSpace().Choice(SearchSpace.LearningRate, 1e-7, 0.003)
+            .Choice(SearchSpace.BatchSize, 16, 32).Choice(SearchSpace.Epochs, 1), seed: 1))} collected from {trialsDir}.", output);
+        Assert.Contains("retrained on all 60 samples.", output);
+        string localCsv = File.ReadAllText(Path.Combine(localDir, "tuning.csv"));
+        Assert.Equal(5, localCsv.TrimEnd('\n').Split('\n').Length);
+        Assert.Equal(TuningJobArrayTests.Strip(localCsv), TuningJobArrayTests.Strip(File.ReadAllText(Path.Combine(collectedDir, "tuning.csv"))));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(localDir, "model.nngw")), File.ReadAllBytes(Path.Combine(collectedDir, "model.nngw")));
+
+        // The ranking alone, without the data.
+        string reportDir = Path.Combine(Dir, "report");
+        (code, output, err) = Run(["tune", "--data", Path.Combine(Dir, "no-such.csv"), .. search[3..], "--collect", trialsDir, "--no-retrain", "--out", reportDir]);
+        Assert.True(code == 0, err);
+        Assert.Contains("Best: learning_rate=0.003, batch_size=", output);
+        Assert.Equal(TuningJobArrayTests.Strip(localCsv), TuningJobArrayTests.Strip(File.ReadAllText(Path.Combine(reportDir, "tuning.csv"))));
+        Assert.False(File.Exists(Path.Combine(reportDir, "model.nngw")));
+    }
+
+    [Fact]
+    public void Tune_trial_index_and_collect_errors_name_the_option_the_variable_the_files_and_the_numbers()
+    {
+        string csv = WriteCsv(20);
+        string trialsDir = Path.Combine(Dir, "trials");
+        string[] search = ["tune", "--data", csv, "--learning-rates", "0.001", "0.01", "--batch-sizes", "16", "--epochs", "1", "--out", trialsDir];
+
+        var (code, _, err) = Run([.. search, "--trial-index", "2"]);
+        Assert.Equal(App.Failure, code);
+        AssertOneLineError(err, "error: --trial-index is 2, but the search has 2 trials, indices 0 to 1.");
+        (code, _, err) = Run([.. search, "--trial-index", "-1"]);
+        Assert.Equal(App.UsageError, code);
+        AssertOneLineError(err, "error: --trial-index must be 0 or more, but it is -1.");
+        (code, _, err) = Run([.. search, "--trial-index", "one"]);
+        Assert.Equal(App.UsageError, code);
+        Assert.Contains("one", err);
+        (code, _, err) = Run([.. search, "--trial-index", "0", "--collect", trialsDir]);
+        Assert.Equal(App.UsageError, code);
+        AssertOneLineError(err, "error: --trial-index runs one trial and --collect merges the trials' results: give one of them.");
+        (code, _, err) = Run([.. search, "--no-retrain"]);
+        Assert.Equal(App.UsageError, code);
+        AssertOneLineError(err, "error: --no-retrain goes with --collect: a search in one process always retrains the best.");
+
+        // The variables, in a process of its own.
+        (code, _, err) = RunProcess([.. search, "--trial-index"]);
+        Assert.Equal(App.Failure, code);
+        AssertOneLineError(err, "error: --trial-index has no number, and neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID is set.");
+        (code, _, err) = RunProcess([.. search, "--trial-index"], (JobArray.SlurmIndexVariable, "2"));
+        Assert.Equal(App.Failure, code);
+        AssertOneLineError(err, "error: SLURM_ARRAY_TASK_ID is 2, but the search has 2 trials, indices 0 to 1: number the array from 0 (--array=0-1).");
+
+        (code, _, err) = Run([.. search, "--trial-index", "1"]);
+        Assert.True(code == 0, err);
+        string collected = Path.Combine(Dir, "collected");
+        (code, _, err) = Run([.. search[..^1], collected, "--collect", trialsDir]);
+        Assert.Equal(App.Failure, code);
+        AssertOneLineError(err, "of the 2 trials of search ");
+        Assert.Contains($"error: {trialsDir} holds results of 1 of the 2 trials of search", err);
+        Assert.Contains("missing: index 0 (run it again into the same folder).", err);
+
+        (code, _, err) = Run(["tune", "--data", csv, "--learning-rates", "0.001", "0.02", "--batch-sizes", "16", "--epochs", "1", "--out", collected, "--collect", trialsDir]);
+        Assert.Equal(App.Failure, code);
+        AssertOneLineError(err, $"error: {Path.Combine(trialsDir, "trial-1.json")} holds index 1 of search ");
+
+        File.WriteAllText(Path.Combine(trialsDir, "trial-0.json"), "{\"format\": \"nngen-trial\", ");
+        (code, _, err) = Run([.. search[..^1], collected, "--collect", trialsDir]);
+        Assert.Equal(App.Failure, code);
+        AssertOneLineError(err, $"error: {Path.Combine(trialsDir, "trial-0.json")} is not a complete trial result (JSON): ");
+
+        (code, _, err) = Run([.. search[..^1], collected, "--collect", Path.Combine(Dir, "nowhere")]);
+        Assert.Equal(App.Failure, code);
+        AssertOneLineError(err, $"error: {Path.Combine(Dir, "nowhere")} does not exist: it should hold the trial-*.json files of the search's trials.");
     }
 }

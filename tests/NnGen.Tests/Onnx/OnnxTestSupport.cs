@@ -76,4 +76,6 @@ internal sealed class FakeNetwork(params LayerInfo[] layers) : INetwork
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, out float correct) => throw new NotSupportedException();
     public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, out float correct) => throw new NotSupportedException();
     public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs) => throw new NotSupportedException();
+    public bool IsTrainable(int layer) => true;
+    public void SetTrainable(int layer, bool trainable) => throw new NotSupportedException();
 }

@@ -19,7 +19,7 @@ public class TrainableDeclarationTests
         string source = run.SingleSource;
         Assert.Contains("private readonly bool[] _trainable = new bool[] { false, false, true, true, false };", source);
         Assert.Contains("private int _lowestTrainable = 4;", source); // the Flatten has no parameters; the first trainable one is dense
-        Assert.Equal(3, source.Split("Trainable = false }").Length - 1); // in the LayerInfo rows of conv2d, batch_normalization, dense_1
+        Assert.Equal(3, source.Split(", Trainable: false)").Length - 1); // in the LayerInfo rows of conv2d, batch_normalization, dense_1
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public static class OnnxImport
                         break;
                     case "MatMul":
                         // MatMul then Add of a bias initialiser: a Linear layer as some exporters write it.
-                        NodeProto? add = i + 1 < graph.Count && graph[i + 1].OpType == "Add" && graph[i + 1].Input.Contains(node.Output[0])
+                        NodeProto? add = i + 1 < graph.Count && graph[i + 1].OpType == "Add" && node.Output.Count > 0 && graph[i + 1].Input.Contains(node.Output[0])
                             && graph[i + 1].Input.Any(_tensors.ContainsKey) ? graph[i + 1] : null;
                         nodes.Add((node, add));
                         flattenedAt[node] = flattenedNchw;

@@ -263,6 +263,12 @@ public sealed class OnnxImportTests
             Attribute = { new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = first } } });
         AssertLoadsAs(source, model, "OddMlp");
 
+        // A MatMul without outputs (a malformed file) gives a message, not an index error: the Add after it is not its bias, so it applies parameters of its own.
+        NodeProto bare = nodes.First(n => n.OpType == "MatMul");
+        bare.Output.Clear();
+        Assert.Contains("(Add) applies the tensor 'dense/bias' of 19 values", Assert.Throws<NotSupportedException>(() => new OddMlp().LoadOnnx(model.ToByteArray(), "m.onnx")).Message);
+        bare.Output.Add(bare.Name.Replace("/matmul", "/product"));
+
         first.FloatData.RemoveAt(0);
         Assert.Contains($"tensor '{first.Name}' of (33, 19) should hold 627 values, but holds 626", Assert.Throws<InvalidDataException>(() => new OddMlp().LoadOnnx(model.ToByteArray(), "m.onnx")).Message);
     }

@@ -29,9 +29,8 @@ public static class OnnxExport
     /// <exception cref="NotSupportedException">The network has a layer kind this exporter does not know.</exception>
     public static void SaveOnnx(this INetwork network, string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
         byte[] bytes = network.ToOnnx();
-        File.WriteAllBytes(path, bytes);
+        File.WriteAllBytes(path, bytes); // a null path is its ArgumentNullException
     }
 
     /// <summary>The ONNX model of <paramref name="network"/> as bytes (see <see cref="SaveOnnx"/>).</summary>

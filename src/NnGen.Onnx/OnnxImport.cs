@@ -34,7 +34,6 @@ public static class OnnxImport
     /// <exception cref="NotSupportedException">The model has an operator the importer cannot map.</exception>
     public static void LoadOnnx(this INetwork network, string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new IOException($"{path}: cannot read the ONNX model: {e.Message}", e); }
@@ -168,13 +167,13 @@ public static class OnnxImport
             else Values(l, add ?? node, biasName, "bias", [units], "(units)").CopyTo(bias);
         }
 
-        /// <summary>The image the nearest Flatten (or Reshape) before <paramref name="layer"/> turned into a vector, from the network's own layers, when it had more than one position.</summary>
+        /// <summary>The image the nearest Flatten (or Reshape) before <paramref name="layer"/> turned into a vector, from the network's own layers.</summary>
         private IReadOnlyList<int>? FlattenedImage(LayerInfo layer)
         {
             IReadOnlyList<LayerInfo> all = network.Layers;
             for (int i = all.ToList().IndexOf(layer) - 1; i >= 0; i--)
                 if (all[i].Type is "Flatten" or "Reshape")
-                    return all[i].InputShape is { Count: 3 } shape && shape[0] * shape[1] > 1 ? shape : null;
+                    return all[i].InputShape is { Count: 3 } shape ? shape : null;
             return null;
         }
 
@@ -232,8 +231,9 @@ public static class OnnxImport
                 float[] values = Values(l, node, node.Input[k + 1], what[k], [n], "(features)");
                 for (int i = 0; i < n; i++) _weights[offsets[k] + i] = values[image is null ? i : ChannelsFirst(i, image)];
             }
-            if (_weights.AsSpan(state + n, n).ToArray().FirstOrDefault(v => v < 0) is float negative and < 0)
-                throw new InvalidDataException($"{source}: node '{node.Name}' (for layer '{l.Name}') has a negative moving variance ({Format(negative)}).");
+            int negative = _weights.AsSpan(state + n, n).IndexOfAnyInRange(float.NegativeInfinity, -float.Epsilon);
+            if (negative >= 0)
+                throw new InvalidDataException($"{source}: node '{node.Name}' (for layer '{l.Name}') has a negative moving variance ({Format(_weights[state + n + negative])}).");
         }
 
         /// <summary>The values of the tensor <paramref name="name"/>, checked: a float tensor of the shape the layer needs, every value finite.</summary>

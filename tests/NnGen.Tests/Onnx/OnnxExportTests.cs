@@ -106,6 +106,15 @@ public sealed class OnnxExportTests
         Assert.Equal(0.001f, model.Graph.Node.Single(n => n.Name == "batch_normalization").Attribute.Single(a => a.Name == "epsilon").F);
     }
 
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Export_HasANodeNamedAfterEveryLayer(string name)
+    {
+        INetwork network = Create(name);
+        string[] nodes = ModelProto.Parser.ParseFrom(network.ToOnnx()).Graph.Node.Select(n => n.Name).ToArray();
+        foreach (LayerInfo layer in network.Layers) Assert.Contains(layer.Name, nodes); // Dropout and linear Activation layers too
+    }
+
     [Fact]
     public void Export_ImageToImage_ReturnsChannelsLast()
     {

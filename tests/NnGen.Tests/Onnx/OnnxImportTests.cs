@@ -204,6 +204,28 @@ public sealed class OnnxImportTests
     }
 
     [Fact]
+    public void LoadOnnx_OfAnotherProducersChannelsLastImageFlattenedAtOnce_TakesTheRowsAsTheyAre()
+    {
+        // The input declared (batch, H, W, C) as the network's, by a producer that is not NnGen: channels last, no reordering.
+        (INetwork source, ModelProto model) = Exported("FlattenFirstNet");
+        model.ProducerName = "tf2onnx";
+        AssertLoadsAs(source, model, "FlattenFirstNet");
+    }
+
+    [Fact]
+    public void LoadOnnx_OfAConvolutionWithoutStridesOrBias_TakesOnesAndZeros()
+    {
+        ModelProto model = Model("valid_conv_net");
+        NodeProto conv = model.Graph.Node.Single(n => n.OpType == "Conv");
+        conv.Attribute.Remove(conv.Attribute.Single(a => a.Name == "strides")); // ONNX's default: 1 along each axis
+        conv.Input.RemoveAt(2);
+        var network = new ValidConvNet();
+        OnnxExportTests.Randomize(network, seed: 6);
+        network.LoadOnnx(model.ToByteArray());
+        Assert.All(((INetwork)network).Parameters.Slice(3 * 3 * 2 * 3, 3).ToArray(), b => Assert.Equal(0f, b));
+    }
+
+    [Fact]
     public void LoadOnnx_ReordersTheDenseRowsAfterAnNchwFlatten()
     {
         // The check that the reordering matters: without it the ValidConvNet fixture's outputs would differ. Load the

@@ -45,14 +45,7 @@ public static class OnnxImport
     {
         ArgumentNullException.ThrowIfNull(network);
         ModelProto proto = Parse(model, source);
-        float[] weights = new Reader(network, proto, source).Read();
-        int outer = network.InUse.Enter(network.GetType().Name, nameof(LoadOnnx));
-        try
-        {
-            weights.AsSpan(0, network.Parameters.Length).CopyTo(network.Parameters);
-            weights.AsSpan(network.Parameters.Length).CopyTo(network.NonTrainableParameters);
-        }
-        finally { network.InUse.Exit(outer); }
+        network.SetAllWeights(new Reader(network, proto, source).Read());
     }
 
     private static ModelProto Parse(ReadOnlySpan<byte> bytes, string source)

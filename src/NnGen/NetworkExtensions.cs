@@ -372,11 +372,7 @@ public static class NetworkExtensions
     /// </summary>
     public static void Save(this INetwork network, string path)
     {
-        float[] all;
-        int outer = Enter(network, nameof(Save));
-        try { all = AllWeights(network); }
-        finally { network.InUse.Exit(outer); }
-        WeightsFile.Save(path, network.Architecture, WeightsLayers(network), all);
+        WeightsFile.Save(path, network.Architecture, WeightsLayers(network), AllWeights(network, nameof(Save)));
     }
 
     /// <summary>The layers that have weights, as a weights file's layer table lists them.</summary>
@@ -480,25 +476,45 @@ public static class NetworkExtensions
     {
         float[] all = new float[network.Parameters.Length + network.NonTrainableParameters.Length];
         WeightsFile.Load(path, network.Architecture, all);
-        int outer = Enter(network, nameof(Load));
-        try
-        {
-            all.AsSpan(0, network.Parameters.Length).CopyTo(network.Parameters);
-            all.AsSpan(network.Parameters.Length).CopyTo(network.NonTrainableParameters);
-        }
-        finally { network.InUse.Exit(outer); }
+        SetAllWeights(network, all, nameof(Load));
     }
 
     /// <summary>Holds the network's concurrent-use guard for an operation of many calls (see <see cref="INetwork.InUse"/>).</summary>
     private static int Enter(INetwork network, string operation) => network.InUse.Enter(network.GetType().Name, operation);
 
-    /// <summary>A copy of every weight: the trainable parameters followed by the non-trainable ones.</summary>
-    public static float[] AllWeights(this INetwork network)
+    /// <summary>A copy of every weight: the trainable parameters followed by the non-trainable ones, taken under the network's concurrent-use guard.</summary>
+    public static float[] AllWeights(this INetwork network) => AllWeights(network, nameof(AllWeights));
+
+    /// <summary><see cref="AllWeights(INetwork)"/> for <paramref name="operation"/>, which a concurrent call's message names.</summary>
+    private static float[] AllWeights(INetwork network, string operation)
     {
-        float[] all = new float[network.Parameters.Length + network.NonTrainableParameters.Length];
-        network.Parameters.CopyTo(all);
-        network.NonTrainableParameters.CopyTo(all.AsSpan(network.Parameters.Length));
-        return all;
+        int outer = Enter(network, operation);
+        try
+        {
+            float[] all = new float[network.Parameters.Length + network.NonTrainableParameters.Length];
+            network.Parameters.CopyTo(all);
+            network.NonTrainableParameters.CopyTo(all.AsSpan(network.Parameters.Length));
+            return all;
+        }
+        finally { network.InUse.Exit(outer); }
+    }
+
+    /// <summary>Sets every weight from <paramref name="all"/> (laid out as <see cref="AllWeights(INetwork)"/> gives them), under the network's concurrent-use guard.</summary>
+    /// <exception cref="ArgumentException"><paramref name="all"/> does not hold exactly the network's weights.</exception>
+    public static void SetAllWeights(this INetwork network, ReadOnlySpan<float> all) => SetAllWeights(network, all, nameof(SetAllWeights));
+
+    private static void SetAllWeights(INetwork network, ReadOnlySpan<float> all, string operation)
+    {
+        int trainable = network.Parameters.Length, total = trainable + network.NonTrainableParameters.Length;
+        if (all.Length != total)
+            throw new ArgumentException($"Expected {total} weights ({trainable} trainable and {total - trainable} non-trainable) for '{network.Name}', but got {all.Length}.", nameof(all));
+        int outer = Enter(network, operation);
+        try
+        {
+            all[..trainable].CopyTo(network.Parameters);
+            all[trainable..].CopyTo(network.NonTrainableParameters);
+        }
+        finally { network.InUse.Exit(outer); }
     }
 
     private static int CheckData(INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)

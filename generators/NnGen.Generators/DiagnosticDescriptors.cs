@@ -192,6 +192,26 @@ internal static class DiagnosticDescriptors
         "{0} produces {1}, but {2} takes one vector of class scores per sample: insert [Flatten] and a Dense layer with one unit per class (or [GlobalAveragePooling2D] before it)",
         Shape, "Categorical cross-entropy compares one distribution over the classes with one target per sample. Keras would apply it at every position of an image output along the last axis (per-pixel classification); NnGen does not, so an image output must become a vector of class scores first.");
 
+    public static readonly DiagnosticDescriptor NeedsSequence = Rule("NNG0110",
+        "Recurrent layer after an input that is not a sequence",
+        "{0} reads a sequence (timesteps, features), but {1} produces {2}: {3}",
+        Shape, "SimpleRNN, LSTM and GRU step through the first axis of a (timesteps, features) sample. State the sequence on [Sequential] (InputShape = new[] { timesteps, features }), start with an Embedding for token indices, or set ReturnSequences = true on a recurrent layer below to pass on every step.");
+
+    public static readonly DiagnosticDescriptor DenseOnSequence = Rule("NNG0111",
+        "Dense layer applied to a sequence",
+        "{0} takes a vector, but {1} produces the sequence {2}: {3}",
+        Shape, "A Dense layer takes each sample as one vector. Keras would apply it at every timestep of a sequence; NnGen does not, so a sequence must become a vector first: the last step of a recurrent layer (ReturnSequences = false, the default), or [Flatten].");
+
+    public static readonly DiagnosticDescriptor EmbeddingNotOnIndices = Rule("NNG0112",
+        "Embedding that does not read token indices",
+        "{0} maps token indices to vectors, so it must be the first layer, reading a sequence of indices (InputShape = new[] {{ timesteps }}), but {1} produces {2}",
+        Shape, "An Embedding looks up one row of its table per input value, which must be a whole number from 0 to inputDim - 1: the network's input, one index per timestep.");
+
+    public static readonly DiagnosticDescriptor CellActivation = Rule("NNG0113",
+        "Softmax as a recurrent cell's activation",
+        "{0} uses softmax as its {1}, but a cell applies its activations to each unit on its own: use Tanh, Sigmoid, Relu or another element-wise activation",
+        Shape, "Softmax ties a vector's values together; the activations of SimpleRNN, LSTM and GRU act on every unit of every gate separately.");
+
     // ---- NNG02xx: configurations that compile but will not train well ----------------------------------------
 
     public static readonly DiagnosticDescriptor SoftmaxInHiddenLayer = Rule("NNG0201",

@@ -24,6 +24,8 @@ public enum Initializer
     Zeros = 6,
     /// <summary>All 1.</summary>
     Ones = 7,
+    /// <summary>A matrix with orthonormal rows or columns (<see cref="Initializers.Orthogonal"/>). Keras's default for recurrent kernels.</summary>
+    Orthogonal = 8,
 }
 
 /// <summary>
@@ -57,6 +59,7 @@ public static class Initializers
             case Initializer.LecunNormal: LecunNormal(kernel, fanIn, ref rng); break;
             case Initializer.Zeros: Zeros(kernel); break;
             case Initializer.Ones: Ones(kernel); break;
+            case Initializer.Orthogonal: Orthogonal(kernel, fanIn, fanOut, ref rng); break;
             default: throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown initializer; expected one of {string.Join(", ", Enum.GetNames<Initializer>())}.");
         }
     }
@@ -91,7 +94,46 @@ public static class Initializers
     /// <summary>All weights 1.</summary>
     public static void Ones(Span<float> kernel) => kernel.Fill(1f);
 
-    private static void Uniform(Span<float> kernel, float limit, ref Rng rng)
+    /// <summary>
+    /// Orthogonal (Keras's <c>Orthogonal</c>, gain 1), the default for recurrent kernels: a (rows, cols) matrix whose rows
+    /// (when rows &lt;= cols) or columns are orthonormal. As Keras: the Q of the QR decomposition of a
+    /// (max(rows, cols), min(rows, cols)) standard normal matrix, signs fixed so that R's diagonal is positive (which is
+    /// what Gram-Schmidt gives), transposed when rows &lt; cols.
+    /// </summary>
+    /// <exception cref="ArgumentException">The kernel does not hold rows x cols floats.</exception>
+    public static void Orthogonal(Span<float> kernel, int rows, int cols, ref Rng rng)
+    {
+        Fan(rows, nameof(rows));
+        Fan(cols, nameof(cols));
+        if (kernel.Length != (long)rows * cols)
+            throw new ArgumentException($"Expected a kernel of {rows} x {cols} = {(long)rows * cols} floats, got {kernel.Length}.", nameof(kernel));
+        int n = Math.Max(rows, cols), m = Math.Min(rows, cols);
+        var q = new double[n * m]; // column-major: column j at j·n
+        for (int i = 0; i < q.Length; i++) q[i] = rng.NextGaussian();
+        for (int j = 0; j < m; j++)
+        {
+            Span<double> column = q.AsSpan(j * n, n);
+            for (int pass = 0; pass < 2; pass++) // Gram-Schmidt twice ("twice is enough"): orthogonal to float precision whatever the size
+                for (int k = 0; k < j; k++)
+                {
+                    ReadOnlySpan<double> previous = q.AsSpan(k * n, n);
+                    double dot = 0;
+                    for (int i = 0; i < n; i++) dot += previous[i] * column[i];
+                    for (int i = 0; i < n; i++) column[i] -= dot * previous[i];
+                }
+            double norm = 0;
+            for (int i = 0; i < n; i++) norm += column[i] * column[i];
+            norm = Math.Sqrt(norm);
+            for (int i = 0; i < n; i++) column[i] /= norm;
+        }
+        // q (n, m) with orthonormal columns; the kernel is q when rows >= cols, qᵀ otherwise.
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                kernel[r * cols + c] = (float)(rows >= cols ? q[c * n + r] : q[r * n + c]);
+    }
+
+    /// <summary>U(-limit, limit): Keras's <c>RandomUniform</c> (Embedding's default, limit 0.05).</summary>
+    public static void Uniform(Span<float> kernel, float limit, ref Rng rng)
     {
         for (int i = 0; i < kernel.Length; i++) kernel[i] = rng.NextFloat(-limit, limit);
     }

@@ -186,3 +186,89 @@ public sealed class ReshapeAttribute(params int[] targetShape) : Attribute
     /// <summary>Layer name; default <c>reshape</c>, <c>reshape_1</c>, ...</summary>
     public string? Name { get; set; }
 }
+
+/// <summary>
+/// What SimpleRNN, LSTM and GRU have in common (Keras's <c>RNN</c> options): a cell stepped through the timesteps of a
+/// (timesteps, features) sequence from a zero state, whose output is the last step's state (units), or every step's
+/// (timesteps, units) with <see cref="ReturnSequences"/>.
+/// </summary>
+public abstract class RecurrentAttribute(int units) : Attribute
+{
+    /// <summary>Dimension of the state and the output.</summary>
+    public int Units { get; } = units;
+
+    /// <summary>The state's (the candidate's) activation. Default tanh. Softmax is refused (NNG0113).</summary>
+    public Activation Activation { get; set; } = Activation.Tanh;
+
+    /// <summary>Output every timestep's state (timesteps, units), to stack another recurrent layer on it; default false: the last step's (units).</summary>
+    public bool ReturnSequences { get; set; }
+
+    /// <summary>How the input kernel is initialised. Default Glorot uniform.</summary>
+    public Initializer KernelInitializer { get; set; } = Initializer.GlorotUniform;
+
+    /// <summary>How the recurrent kernel is initialised. Default orthogonal.</summary>
+    public Initializer RecurrentInitializer { get; set; } = Initializer.Orthogonal;
+
+    /// <summary>Layer name; default <c>simple_rnn</c>, <c>lstm</c> or <c>gru</c>, then <c>_1</c>, <c>_2</c>, ...</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Whether <c>Fit</c> updates the layer's parameters (Keras's <c>trainable</c>). Default true.</summary>
+    public bool Trainable { get; set; } = true;
+}
+
+/// <summary>
+/// A fully-connected recurrent layer (Keras's <c>SimpleRNN</c>): h = act(x_t·kernel + h₋₁·recurrent_kernel + bias).
+/// Weights: kernel (features, units), recurrent_kernel (units, units), bias (units).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class SimpleRNNAttribute(int units) : RecurrentAttribute(units);
+
+/// <summary>
+/// Long short-term memory (Keras's <c>LSTM</c>, Hochreiter and Schmidhuber 1997): gates i, f, o = σ(·) and candidate
+/// g = act(·), each x_t·W + h₋₁·U + b; c = f·c₋₁ + i·g, h = o·act(c), from h = c = 0. Weights in Keras's layout and gate
+/// order [i, f, c, o]: kernel (features, 4·units), recurrent_kernel (units, 4·units), bias (4·units);
+/// 4·(units·(features + units) + units) parameters.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LSTMAttribute(int units) : RecurrentAttribute(units)
+{
+    /// <summary>The gates' activation. Default sigmoid. Softmax is refused (NNG0113).</summary>
+    public Activation RecurrentActivation { get; set; } = Activation.Sigmoid;
+
+    /// <summary>Initialise the forget gate's bias to 1 (Jozefowicz et al. 2015), as Keras does by default. Default true.</summary>
+    public bool UnitForgetBias { get; set; } = true;
+}
+
+/// <summary>
+/// Gated recurrent unit (Keras's <c>GRU</c> with <c>reset_after=True</c>, its default since Keras 2.3, and cuDNN's):
+/// z, r = σ(x_t·W + b + h₋₁·U + b_r), ĥ = act(x_t·W_h + b_h + r·(h₋₁·U_h + b_rh)), h = z·h₋₁ + (1 − z)·ĥ, from h = 0.
+/// Weights in Keras's layout and gate order [z, r, h]: kernel (features, 3·units), recurrent_kernel (units, 3·units),
+/// bias (2, 3·units): the input bias, then the recurrent bias.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GRUAttribute(int units) : RecurrentAttribute(units)
+{
+    /// <summary>The gates' activation. Default sigmoid. Softmax is refused (NNG0113).</summary>
+    public Activation RecurrentActivation { get; set; } = Activation.Sigmoid;
+}
+
+/// <summary>
+/// A lookup table of token vectors (Keras's <c>Embedding</c>): the first layer of a network whose samples are sequences
+/// of token indices (<c>InputShape = new[] { timesteps }</c>, each float a whole number in [0, inputDim)); outputs
+/// (timesteps, outputDim), a sequence for a recurrent layer. Weights: embeddings (inputDim, outputDim), initially U(-0.05, 0.05).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class EmbeddingAttribute(int inputDim, int outputDim) : Attribute
+{
+    /// <summary>Vocabulary size: indices run from 0 to inputDim - 1.</summary>
+    public int InputDim { get; } = inputDim;
+
+    /// <summary>Length of each token's vector.</summary>
+    public int OutputDim { get; } = outputDim;
+
+    /// <summary>Layer name; default <c>embedding</c>, <c>embedding_1</c>, ...</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Whether <c>Fit</c> updates the table (Keras's <c>trainable</c>; false for frozen pretrained vectors). Default true.</summary>
+    public bool Trainable { get; set; } = true;
+}

@@ -395,9 +395,19 @@ public static class NetworkExtensions
             "Conv2D" when layer.Window is LayerWindow w && layer.InputShape is { Count: 3 } input && layer.OutputShape is { Count: 3 } output =>
                 $"kernel ({w.KernelHeight}, {w.KernelWidth}, {input[2]}, {output[2]})" + (layer.UseBias ? $", bias ({output[2]})" : ""),
             "BatchNormalization" => $"gamma ({n}), beta ({n}), moving_mean ({n}), moving_variance ({n})",
+            "SimpleRNN" or "LSTM" or "GRU" when layer.InputShape is { Count: 2 } sequence => RecurrentShapes(layer.Type, sequence[1], Units(layer)),
+            "Embedding" when layer.OutputShape is { Count: 2 } output => $"embeddings ({layer.Parameters / output[1]}, {output[1]})",
             _ when layer.Parameters + layer.NonTrainableParameters == 0 => "",
             _ => $"{layer.Parameters} parameters, {layer.NonTrainableParameters} non-trainable",
         };
+    }
+
+    private static int Units(LayerInfo layer) => layer.OutputShape is { Count: 2 } steps ? steps[1] : layer.OutputUnits;
+
+    private static string RecurrentShapes(string type, int features, int units)
+    {
+        int width = (type switch { "LSTM" => 4, "GRU" => 3, _ => 1 }) * units;
+        return $"kernel ({features}, {width}), recurrent_kernel ({units}, {width}), bias ({(type == "GRU" ? $"2, {width}" : $"{width}")})";
     }
 
     /// <summary>

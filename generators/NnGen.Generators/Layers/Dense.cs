@@ -55,6 +55,14 @@ internal sealed record DenseSpec(string Name, int Units, ActivationKind Activati
     public override bool Accepts(Shape input, LayerArguments a)
     {
         if (input.Rank == 1) return true;
+        if (input.Rank == 2)
+        {
+            string hint = a.Previous is RecurrentSpec { ReturnSequences: true }
+                ? "remove ReturnSequences = true from it to pass on only the last step's state, or insert [Flatten]"
+                : "read it with a recurrent layer first ([LSTM(units)], [GRU(units)] or [SimpleRNN(units)]), or insert [Flatten]";
+            a.ReportAt(DiagnosticDescriptors.DenseOnSequence, a.Syntax?.GetLocation(), null, a.Label, a.Producer, input, hint);
+            return false;
+        }
         a.ReportAt(DiagnosticDescriptors.NeedsFlatInput, a.Syntax?.GetLocation(), null, a.Label, a.Producer, input, Count(input.SizeChecked));
         return false;
     }

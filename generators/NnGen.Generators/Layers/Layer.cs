@@ -29,11 +29,16 @@ internal abstract class LayerKind
     public static readonly LayerKind AveragePooling2D = new Pooling2DKind(max: false);
     public static readonly LayerKind GlobalAveragePooling2D = new GlobalPooling2DKind(max: false);
     public static readonly LayerKind GlobalMaxPooling2D = new GlobalPooling2DKind(max: true);
+    public static readonly LayerKind SimpleRNN = new RecurrentKind(Cell.SimpleRnn);
+    public static readonly LayerKind LSTM = new RecurrentKind(Cell.Lstm);
+    public static readonly LayerKind GRU = new RecurrentKind(Cell.Gru);
+    public static readonly LayerKind Embedding = new EmbeddingKind();
 
     /// <summary>Every layer kind, by the metadata name of its attribute.</summary>
     public static readonly IReadOnlyDictionary<string, LayerKind> All = new[]
     {
         Dense, BatchNormalization, Dropout, Activation, Flatten, Reshape, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D,
+        SimpleRNN, LSTM, GRU, Embedding,
     }.ToDictionary(k => k.AttributeName);
 
     /// <summary>Keras's class name, used in messages, Summary() and the generated names: <c>Dense</c>.</summary>
@@ -319,13 +324,25 @@ internal sealed class LayerArguments(
         return (l1, l2);
     }
 
-    /// <summary>The KernelInitializer (the runtime's NnGen.Initializer value, Glorot uniform 0 by default); NNG0006 for an undefined one.</summary>
-    public int KernelInitializer()
+    /// <summary>
+    /// A named initialiser (the runtime's NnGen.Initializer value; KernelInitializer, Glorot uniform 0, by default), or
+    /// <paramref name="fallback"/> when absent; NNG0006 for an undefined one.
+    /// </summary>
+    public int KernelInitializer(string name = "KernelInitializer", int fallback = 0)
     {
-        int initializer = NamedInt("KernelInitializer") ?? 0;
-        if (initializer is < 0 or > 7)
-            Report(DiagnosticDescriptors.UnknownEnumValue, "KernelInitializer", -1, "KernelInitializer", Label, initializer, "Initializer");
+        int initializer = NamedInt(name) ?? fallback;
+        if (initializer is < 0 or > 8)
+            Report(DiagnosticDescriptors.UnknownEnumValue, name, -1, name, Label, initializer, "Initializer");
         return initializer;
+    }
+
+    /// <summary>A named activation, or <paramref name="fallback"/> when absent; NNG0006 when it is no Activation value.</summary>
+    public ActivationKind NamedActivation(string name, ActivationKind fallback)
+    {
+        int value = NamedInt(name) ?? (int)fallback;
+        if (!Enum.IsDefined(typeof(ActivationKind), value))
+            Report(DiagnosticDescriptors.UnknownEnumValue, name, -1, name, Label, value, "Activation");
+        return (ActivationKind)value;
     }
 
     /// <summary>Where an argument is: the named one, else the positional one at <paramref name="position"/>, else the whole attribute.</summary>

@@ -529,6 +529,43 @@ public class DiagnosticTests
         "Conv2D layer 2 ('conv2d_1') produces (6, 6, 10), but categorical cross-entropy takes one vector of class scores per sample: insert [Flatten] and a Dense layer with one unit per class (or [GlobalAveragePooling2D] before it)",
         Message("[Sequential(InputShape = new[] { 10, 10, 1 })]\n[Conv2D(4, 3, Relu)]\n[Conv2D(10, 3, Softmax)]\npublic partial class Net;", "NNG0109"));
 
+    [Theory]
+    [InlineData("[Sequential(Input = 28)]\n[LSTM(16)]\n[Dense(2, Softmax)]",
+        "LSTM layer 1 ('lstm') reads a sequence (timesteps, features), but the network input produces (28): state the sequence on [Sequential] as InputShape = new[] { timesteps, features }")]
+    [InlineData("[Sequential(InputShape = new[] { 7, 4 })]\n[LSTM(16)]\n[GRU(8)]\n[Dense(2, Softmax)]",
+        "GRU layer 2 ('gru') reads a sequence (timesteps, features), but layer 1 ('lstm') produces (16): set ReturnSequences = true on layer 1 ('lstm') to pass on every step")]
+    [InlineData("[Sequential(InputShape = new[] { 28, 28, 1 })]\n[SimpleRNN(16)]\n[Dense(2, Softmax)]",
+        "SimpleRNN layer 1 ('simple_rnn') reads a sequence (timesteps, features), but the network input produces (28, 28, 1): reshape each image into rows first, e.g. [Reshape(height, width * channels)]")]
+    [InlineData("[Sequential(Input = 8)]\n[Dense(8)]\n[GRU(4)]\n[Dense(2, Softmax)]",
+        "GRU layer 2 ('gru') reads a sequence (timesteps, features), but layer 1 ('dense') produces (8): pass it a sequence: ReturnSequences = true on the recurrent layer below, or [Reshape(timesteps, features)]")]
+    public void ARecurrentLayerOnAVectorSaysHowToMakeASequence(string declaration, string message) =>
+        Assert.Equal(message, Message(declaration + "\npublic partial class Net;", "NNG0110"));
+
+    [Theory]
+    [InlineData("[Sequential(InputShape = new[] { 7, 4 })]\n[GRU(8, ReturnSequences = true)]\n[Dense(2, Softmax)]",
+        "Dense layer 2 ('dense') takes a vector, but layer 1 ('gru') produces the sequence (7, 8): remove ReturnSequences = true from it to pass on only the last step's state, or insert [Flatten]")]
+    [InlineData("[Sequential(InputShape = new[] { 7, 4 })]\n[Dense(2, Softmax)]",
+        "Dense layer 1 ('dense') takes a vector, but the network input produces the sequence (7, 4): read it with a recurrent layer first ([LSTM(units)], [GRU(units)] or [SimpleRNN(units)]), or insert [Flatten]")]
+    public void ADenseLayerOnASequenceSaysWhatToDo(string declaration, string message) =>
+        Assert.Equal(message, Message(declaration + "\npublic partial class Net;", "NNG0111"));
+
+    [Fact]
+    public void AnEmbeddingAfterAnotherLayerNamesWhatFeedsIt() => Assert.Equal(
+        "Embedding layer 2 ('embedding') maps token indices to vectors, so it must be the first layer, reading a sequence of indices (InputShape = new[] { timesteps }), but layer 1 ('dense') produces (10)",
+        Message("[Sequential(Input = 10)]\n[Dense(10)]\n[Embedding(100, 8)]\n[LSTM(4)]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0112"));
+
+    [Fact]
+    public void SoftmaxInACellNamesTheRole() => Assert.Equal(
+        "LSTM layer 1 ('lstm') uses softmax as its recurrent activation, but a cell applies its activations to each unit on its own: use Tanh, Sigmoid, Relu or another element-wise activation",
+        Message("[Sequential(InputShape = new[] { 7, 4 })]\n[LSTM(8, RecurrentActivation = Softmax)]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0113"));
+
+    [Fact]
+    public void ATooLargeRecurrentLayerStatesItsCount()
+    {
+        string message = Message("[Sequential(InputShape = new[] { 4, 30000 })]\n[LSTM(20000)]\n[Dense(2, Softmax)]\npublic partial class Net;", "NNG0013");
+        Assert.Contains("4 gates x (30,000 features + 20,000 units + 1 bias) x 20,000 units = 4,000,080,000", message);
+    }
+
     [Fact]
     public void FlattenOfAVectorIsAWarning() => Assert.Equal(
         "Flatten layer 2 ('flatten') has nothing to flatten: layer 1 ('dense') already produces a vector (8)",

@@ -25,20 +25,13 @@ public class ConvNetworkTests
         _ => throw new ArgumentException(name),
     };
 
-    /// <summary>Every parameter moved a little off its initial value, biases included, so a kernel that ignores one cannot pass.</summary>
-    private static void Perturb(INetwork net)
-    {
-        var rng = new Rng(99);
-        Span<float> p = net.Parameters;
-        for (int i = 0; i < p.Length; i++) p[i] += rng.NextFloat(-0.1f, 0.1f);
-    }
 
     [Theory]
     [MemberData(nameof(Names))]
     public void Gradients_match_central_finite_differences(string name)
     {
         INetwork net = Create(name);
-        Perturb(net);
+        TestData.Perturb(net);
         (float[] x, float[] y) = TestData.Batch(net, rows: 3, seed: 7);
         if (net is StridedConvNet strided)
         {
@@ -57,7 +50,7 @@ public class ConvNetworkTests
     public void The_forward_pass_is_the_reference_kernels_composed()
     {
         var net = new ValidConvNet(4);
-        Perturb(net);
+        TestData.Perturb(net);
         const int rows = 3;
         (float[] x, _) = TestData.Batch(net, rows, seed: 5);
         float[] p = net.Parameters.ToArray();
@@ -94,7 +87,7 @@ public class ConvNetworkTests
     public void Softmax_on_an_image_normalises_the_channels_at_each_position()
     {
         var net = new ChannelSoftmaxNet(2);
-        Perturb(net);
+        TestData.Perturb(net);
         const int rows = 2, positions = 3 * 2, channels = 3;
         (float[] x, _) = TestData.Batch(net, rows, seed: 3);
         float[] p = net.Parameters.ToArray();

@@ -6,6 +6,14 @@ namespace NnGen.Tests.Numerics;
 /// <summary>Random batches with targets of the right kind for a network's loss.</summary>
 internal static class TestData
 {
+    /// <summary>Every parameter moved a little off its initial value, biases included, so a kernel that ignores one cannot pass.</summary>
+    public static void Perturb(INetwork net)
+    {
+        var rng = new Rng(99);
+        Span<float> p = net.Parameters;
+        for (int i = 0; i < p.Length; i++) p[i] += rng.NextFloat(-0.1f, 0.1f);
+    }
+
     public static (float[] X, float[] Y) Batch(INetwork net, int rows, int seed)
     {
         var rng = new Rng(seed);

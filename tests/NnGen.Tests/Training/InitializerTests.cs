@@ -100,6 +100,7 @@ public class InitializerTests
             (Initializer.LecunNormal, w => { var r = new Rng(6); Initializers.LecunNormal(w, 7, ref r); }),
             (Initializer.Zeros, w => Initializers.Zeros(w)),
             (Initializer.Ones, w => Initializers.Ones(w)),
+            (Initializer.Orthogonal, w => { var r = new Rng(6); Initializers.Orthogonal(w, 7, 9, ref r); }),
         ];
         Assert.Equal(Enum.GetValues<Initializer>().Length, cases.Length);
         foreach (var (kind, direct) in cases)
@@ -115,9 +116,46 @@ public class InitializerTests
     [Fact]
     public void Enum_values_are_stable_because_generated_code_uses_them()
     {
-        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7],
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7, 8],
             new[] { Initializer.GlorotUniform, Initializer.GlorotNormal, Initializer.HeUniform, Initializer.HeNormal,
-                    Initializer.LecunUniform, Initializer.LecunNormal, Initializer.Zeros, Initializer.Ones }.Select(k => (int)k));
+                    Initializer.LecunUniform, Initializer.LecunNormal, Initializer.Zeros, Initializer.Ones, Initializer.Orthogonal }.Select(k => (int)k));
+    }
+
+    [Theory]
+    [InlineData(8, 32)]   // a recurrent kernel (units, 4·units): orthonormal rows
+    [InlineData(12, 5)]   // tall: orthonormal columns
+    [InlineData(6, 6)]    // square: orthogonal
+    [InlineData(1, 3)]
+    public void Orthogonal_gives_orthonormal_rows_or_columns(int rows, int cols)
+    {
+        var rng = new Rng(3);
+        float[] w = new float[rows * cols];
+        Initializers.Orthogonal(w, rows, cols, ref rng);
+        bool byRows = rows <= cols;
+        int count = byRows ? rows : cols, length = byRows ? cols : rows;
+        float At(int vector, int i) => byRows ? w[vector * cols + i] : w[i * cols + vector];
+        for (int a = 0; a < count; a++)
+            for (int b = 0; b < count; b++)
+            {
+                double dot = 0;
+                for (int i = 0; i < length; i++) dot += At(a, i) * At(b, i);
+                Assert.True(Math.Abs(dot - (a == b ? 1 : 0)) < 1e-5, $"({rows}, {cols}): vectors {a} and {b} have dot product {dot}");
+            }
+        // Random, not a fixed basis: another seed gives other values, and the signs are mixed.
+        float[] other = new float[w.Length];
+        var rng2 = new Rng(4);
+        Initializers.Orthogonal(other, rows, cols, ref rng2);
+        Assert.NotEqual(w, other);
+        if (w.Length > 4) Assert.True(w.Count(v => v < 0) > 0 && w.Count(v => v > 0) > 0);
+    }
+
+    [Fact]
+    public void Orthogonal_rejects_a_kernel_of_another_size()
+    {
+        var e = Assert.Throws<ArgumentException>(() => { var r = new Rng(1); Initializers.Orthogonal(new float[10], 3, 4, ref r); });
+        Assert.Contains("3 x 4 = 12", e.Message);
+        Assert.Contains("got 10", e.Message);
+        Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => { var r = new Rng(1); Initializers.Orthogonal(new float[0], 0, 4, ref r); }).ParamName);
     }
 
     [Fact]

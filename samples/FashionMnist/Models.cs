@@ -85,3 +85,18 @@ public partial class PretrainMlp;
 [Dense(128, Relu, Name = "base_dense_2", Trainable = false)]
 [Dense(5, Softmax, Name = "head")]
 public partial class TransferMlp;
+
+/// <summary>
+/// Fashion-MNIST as sequences: each image is 28 timesteps (its rows) of 28 pixels, read by an LSTM of 128 units whose
+/// last state a softmax classifies (the Keras "recurrent MNIST" model). 4·(128·(28 + 128) + 128) = 80,384 LSTM parameters.
+/// </summary>
+[Sequential(InputShape = new[] { 28, 28 }, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Adam)]
+[LSTM(128)]
+[Dense(10, Softmax)]
+public partial class SequenceLstm;
+
+/// <summary>The same with a GRU of 128 units (Keras's reset_after): 3·128·(28 + 128) + 6·128 = 60,672 GRU parameters.</summary>
+[Sequential(InputShape = new[] { 28, 28 }, Loss = Loss.CategoricalCrossEntropy, Optimizer = Optimizer.Adam)]
+[GRU(128)]
+[Dense(10, Softmax)]
+public partial class SequenceGru;

@@ -106,5 +106,20 @@ internal static class Declarations
         [Dense(10, Activation.Softmax)]
         public partial class SimpleConvNet;
         """;
-}
 
+    /// <summary>Every recurrent kind: token indices through an Embedding, a stacked LSTM and GRU, a SimpleRNN's last step, a classifier.</summary>
+    public const string RecurrentNet = """
+        using NnGen;
+
+        namespace Samples;
+
+        [Sequential(InputShape = new[] { 12 }, Loss = Loss.SparseCategoricalCrossEntropy, Optimizer = Optimizer.Adam)]
+        [Embedding(100, 8)]
+        [LSTM(16, ReturnSequences = true)]
+        [Dropout(0.2)]
+        [GRU(12, ReturnSequences = true, RecurrentActivation = Activation.Tanh)]
+        [SimpleRNN(6, Activation = Activation.Relu)]
+        [Dense(4, Activation.Softmax)]
+        public partial class RecurrentNet;
+        """;
+}

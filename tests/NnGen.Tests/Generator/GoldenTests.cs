@@ -24,6 +24,9 @@ public class GoldenTests
     [Fact]
     public void ConvolutionalNetwork() => Check(Declarations.SimpleConvNet, "Samples.SimpleConvNet.g.cs");
 
+    [Fact]
+    public void RecurrentNetwork() => Check(Declarations.RecurrentNet, "Samples.RecurrentNet.g.cs");
+
     private static void Check(string declaration, string hintName)
     {
         GeneratorRun run = GeneratorHarness.Run(declaration).AssertNoGeneratorFailure();

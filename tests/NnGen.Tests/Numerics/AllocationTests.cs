@@ -6,7 +6,8 @@ namespace NnGen.Tests.Numerics;
 
 public class AllocationTests
 {
-    public static TheoryData<string> Networks => new(nameof(MnistMlp), nameof(SameConvNet), nameof(StridedConvNet), nameof(HiddenConvNet));
+    public static TheoryData<string> Networks => new(nameof(MnistMlp), nameof(SameConvNet), nameof(StridedConvNet), nameof(HiddenConvNet),
+        nameof(StackedRecurrentNet), nameof(EmbeddingGruNet), nameof(WideRecurrentNet), nameof(DeepRecurrentNet));
 
     /// <summary>Counted on the calling thread, which runs every layer that is not split and part 0 of those that are (process-wide counts would include the tests xunit runs alongside).</summary>
     [Theory]
@@ -18,9 +19,10 @@ public class AllocationTests
             nameof(SameConvNet) => new SameConvNet(1),
             nameof(StridedConvNet) => new StridedConvNet(1),
             nameof(HiddenConvNet) => new HiddenConvNet(1),
-            _ => new MnistMlp(1),
+            nameof(MnistMlp) => new MnistMlp(1),
+            _ => RecurrentNetworkTests.Create(name),
         };
-        (float[] x, float[] y) = TestData.Batch(net, rows: 32, seed: 1);
+        (float[] x, float[] y) = RecurrentNetworkTests.Batch(net, rows: 32, seed: 1);
         float[] one = x.AsSpan(0, net.InputSize).ToArray();
         float[] output = new float[net.OutputSize];
 
